@@ -1,0 +1,190 @@
+"""The one settings object: defaults < config file < PLANQA_* env vars < CLI flags.
+
+This is the only module that reads ``os.environ``. Secrets (API keys) are read
+from the environment on demand and never stored in a file or printed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "PLANQA_"
+DEFAULT_CONFIG_FILE = "planqa.toml"
+
+
+class ConfigError(ValueError):
+    """A setting has a bad value or the config file cannot be read."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of planqa, with its default."""
+
+    # where the knowledge base (index, manifest, chunk store) lives
+    data_dir: str = ".planqa"
+    # corpus ingested when the knowledge base is empty ("bundled" = the shipped documents)
+    corpus: str = "bundled"
+    # chunking
+    chunk_size: int = 300
+    chunk_min: int = 60
+    # embeddings
+    embedder: str = "use-multilingual"  # or "sentence-transformers"
+    embedding_model: str = ""  # model id or local path for sentence-transformers
+    embed_threads: int = 2
+    embed_batch_size: int = 32
+    # index
+    index_type: str = "auto"  # flat | hnsw | ivf | ivfpq | auto
+    index_auto_threshold: int = 200_000
+    # retrieval
+    top_k: int = 5
+    retrieval_mode: str = "hybrid"  # hybrid | bm25 | dense
+    fusion_k: int = 60
+    bm25_weight: float = 1.0
+    dense_weight: float = 0.3
+    candidates: int = 50
+    rerank: bool = False
+    reranker_model: str = ""
+    # answering
+    answerer: str = "extractive"  # extractive | llm
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key_env: str = "PLANQA_LLM_API_KEY"
+    llm_timeout: float = 30.0
+    refuse_threshold: float = 0.35
+    max_question_chars: int = 500
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    max_upload_mb: int = 20
+    max_upload_files: int = 10
+
+    def with_overrides(self, values: Mapping[str, Any], source: str = "cli") -> "Settings":
+        """A copy with ``values`` applied (None values are ignored)."""
+        clean = {k: v for k, v in values.items() if v is not None}
+        _check_names(clean, source)
+        new = dataclasses.replace(self, **{k: _coerce(k, v, source) for k, v in clean.items()})
+        new.validate()
+        object.__setattr__(new, "_sources", {**getattr(self, "_sources", {}), **{k: source for k in clean}})
+        return new
+
+    def source_of(self, name: str) -> str:
+        return getattr(self, "_sources", {}).get(name, "default")
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser()
+
+    def llm_api_key(self) -> str:
+        """The LLM API key from the environment variable named by ``llm_api_key_env``."""
+        return os.environ.get(self.llm_api_key_env, "")
+
+    def validate(self) -> None:
+        if self.chunk_size < 50:
+            raise ConfigError(f"chunk_size={self.chunk_size}: must be at least 50 characters")
+        if not 0 <= self.chunk_min < self.chunk_size:
+            raise ConfigError(f"chunk_min={self.chunk_min}: must be between 0 and chunk_size")
+        if self.top_k < 1 or self.top_k > 100:
+            raise ConfigError(f"top_k={self.top_k}: must be between 1 and 100")
+        if self.retrieval_mode not in ("hybrid", "bm25", "dense"):
+            raise ConfigError(f"retrieval_mode={self.retrieval_mode!r}: use hybrid, bm25 or dense")
+        if self.index_type not in ("auto", "flat", "hnsw", "ivf", "ivfpq"):
+            raise ConfigError(f"index_type={self.index_type!r}: use auto, flat, hnsw, ivf or ivfpq")
+        if self.answerer not in ("extractive", "llm"):
+            raise ConfigError(f"answerer={self.answerer!r}: use extractive or llm")
+        if self.embed_threads < 1:
+            raise ConfigError(f"embed_threads={self.embed_threads}: must be at least 1")
+        if self.max_question_chars < 10:
+            raise ConfigError(f"max_question_chars={self.max_question_chars}: must be at least 10")
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"port={self.port}: not a TCP port")
+
+    def as_rows(self) -> list[tuple[str, Any, str]]:
+        """(name, value, source) for every setting, for ``planqa config``."""
+        return [(f.name, getattr(self, f.name), self.source_of(f.name)) for f in fields(self)]
+
+
+_FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
+
+
+def _check_names(values: Mapping[str, Any], source: str) -> None:
+    unknown = sorted(set(values) - set(_FIELD_TYPES))
+    if unknown:
+        raise ConfigError(f"{source}: unknown setting(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(sorted(_FIELD_TYPES))}")
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    kind = _FIELD_TYPES[name]
+    try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("1", "true", "yes", "on"):
+                return True
+            if text in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(value)
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{source}: {name}={value!r} is not a valid {kind}") from None
+
+
+def config_file_path(explicit: str | None = None) -> Path:
+    """The config file in use: explicit path > $PLANQA_CONFIG > ./planqa.toml."""
+    return Path(explicit or os.environ.get(ENV_PREFIX + "CONFIG") or DEFAULT_CONFIG_FILE)
+
+
+def _read_file(path: Path, required: bool) -> dict:
+    if not path.exists():
+        if required:
+            raise ConfigError(f"config file {path} not found")
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+    # accept either top-level keys or a [planqa] table
+    return dict(data.get("planqa", data))
+
+
+def _read_env() -> dict:
+    out = {}
+    for f in fields(Settings):
+        key = ENV_PREFIX + f.name.upper()
+        if key in os.environ:
+            out[f.name] = os.environ[key]
+    return out
+
+
+def load_settings(cli: Mapping[str, Any] | None = None, config_file: str | None = None) -> Settings:
+    """Build the effective settings from every layer, validating each value."""
+    path = config_file_path(config_file)
+    explicit = bool(config_file or os.environ.get(ENV_PREFIX + "CONFIG"))
+    settings = Settings()
+    object.__setattr__(settings, "_sources", {})
+    file_values = _read_file(path, required=explicit)
+    if file_values:
+        settings = settings.with_overrides(file_values, source=f"file {path}")
+    env_values = _read_env()
+    if env_values:
+        settings = settings.with_overrides(env_values, source="env")
+    if cli:
+        settings = settings.with_overrides(cli, source="cli")
+    settings.validate()
+    return settings
+
+
+def env_flag(name: str) -> str:
+    """Read a non-setting environment variable (e.g. GRADIO_SERVER_PORT, app login)."""
+    return os.environ.get(name, "")

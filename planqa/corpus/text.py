@@ -1,0 +1,144 @@
+"""Pure string helpers for Chinese text: width folding, numerals, sentence spans.
+
+Normalisation here is for matching only; quoted text always comes from the
+original document.
+"""
+from __future__ import annotations
+
+import re
+
+_FW_TABLE = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FW_TABLE[0x3000] = 0x20
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+SENTENCE_END = "。！？；!?;…"
+_CLOSERS = "”’」』）)】》\"'"
+
+
+def halfwidth(text: str) -> str:
+    """Fold full-width ASCII and the ideographic space to half-width.
+
+    >>> halfwidth("２０２５年ＧＤＰ　增长")
+    '2025年GDP 增长'
+    """
+    return text.translate(_FW_TABLE)
+
+
+def cn_year_to_digits(text: str) -> str:
+    """Rewrite digit-by-digit Chinese years (二〇三五, 二〇二一年) as Arabic digits.
+
+    >>> cn_year_to_digits("二〇三五年远景目标")
+    '2035年远景目标'
+    """
+    return re.sub(r"[〇零○一二三四五六七八九]{4}(?=年)|[二][〇○][〇○一二三四五六七八九]{2}",
+                  lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group(0)), text)
+
+
+def cn_number(text: str) -> int | None:
+    """Value of a small Chinese numeral (up to 9999), or None.
+
+    >>> cn_number("十四"), cn_number("二十"), cn_number("一百零五"), cn_number("7")
+    (14, 20, 105, 7)
+    """
+    if not text:
+        return None
+    if text.isdigit():
+        return int(halfwidth(text))
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def normalize(text: str) -> str:
+    """Matching form: half-width, Chinese years as digits, no whitespace, lower case.
+
+    >>> normalize("“十四五”时期 二〇三五年 ＧＤＰ")
+    '“十四五”时期2035年gdp'
+    """
+    text = cn_year_to_digits(halfwidth(text))
+    return re.sub(r"\s+", "", text).lower()
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of sentences in ``text[start:end]``, cut after 。！？；… and at line breaks.
+
+    Closing quotes/brackets after the end mark stay with their sentence;
+    whitespace between sentences belongs to neither.
+
+    >>> t = "目标明确。任务“很重”！其余"
+    >>> [t[a:b] for a, b in sentence_spans(t)]
+    ['目标明确。', '任务“很重”！', '其余']
+    >>> sentence_spans("")
+    []
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        while i < end and text[i].isspace():
+            i += 1
+        if i >= end:
+            break
+        j = i
+        while j < end and text[j] != "\n":
+            if text[j] in SENTENCE_END:
+                j += 1
+                while j < end and (text[j] in SENTENCE_END or text[j] in _CLOSERS):
+                    j += 1
+                break
+            j += 1
+        k = j
+        while k > i and text[k - 1].isspace():
+            k -= 1
+        spans.append((i, k))
+        i = j
+    return spans
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line begins (index 0 is line 1)."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
+def line_of(starts: list[int], offset: int) -> int:
+    """1-based line number holding character ``offset`` (binary search over ``starts``)."""
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1
+
+
+_NUM_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def numbers_in(text: str) -> list[str]:
+    """Arabic numbers in ``text`` after width folding, e.g. ``['7.5', '46']``.
+
+    >>> numbers_in("从７.５亿元增至46亿元")
+    ['7.5', '46']
+    """
+    return _NUM_RE.findall(halfwidth(text))
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip (for display)."""
+    return re.sub(r"\s+", " ", text).strip()
