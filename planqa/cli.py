@@ -1,0 +1,135 @@
+"""The ``planqa`` command line: argument parsing and printing only.
+
+Heavy modules (torch, faiss, gradio) are imported inside the command that
+needs them, so ``planqa --help`` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Callable
+
+from planqa.config import ConfigError, Settings, load_settings
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {}
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as ``planqa: message`` with exit code 2."""
+
+
+def command(name: str):
+    def register(fn):
+        COMMANDS[name] = fn
+        return fn
+    return register
+
+
+def _settings_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("settings (override planqa.toml and PLANQA_* variables)")
+    g.add_argument("--config", metavar="FILE", help="config file (default ./planqa.toml)")
+    g.add_argument("--data-dir", dest="data_dir", metavar="DIR", help="knowledge base directory")
+    g.add_argument("--embedder", help="embedding backend: use-multilingual | sentence-transformers")
+    g.add_argument("--embedding-model", dest="embedding_model", metavar="ID_OR_PATH",
+                   help="sentence-transformers model id or local path")
+    g.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="any other setting (see planqa config), repeatable")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planqa",
+        description="Cited answers, comparisons and briefings over Chinese policy documents.")
+    sub = parser.add_subparsers(dest="cmd", metavar="COMMAND")
+
+    p = sub.add_parser("config", help="print the effective settings and where each comes from")
+    _settings_flags(p)
+
+    p = sub.add_parser("chunks", help="parse documents and print their chunks")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: bundled corpus)")
+    p.add_argument("--json", action="store_true", help="one JSON object per chunk per line")
+    p.add_argument("--tables", action="store_true", help="only rebuilt table rows")
+    _settings_flags(p)
+
+    p = sub.add_parser("ingest", help="add documents to the knowledge base (default: bundled corpus)")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
+    p.add_argument("--rebuild", action="store_true", help="discard the index and rebuild it")
+    p.add_argument("--if-missing", action="store_true", help="only build when no index exists yet")
+    _settings_flags(p)
+
+    p = sub.add_parser("docs", help="list the documents in the knowledge base")
+    p.add_argument("--json", action="store_true")
+    _settings_flags(p)
+
+    p = sub.add_parser("remove", help="remove a document from the knowledge base")
+    p.add_argument("docs", nargs="+", metavar="DOC", help="doc id or file name (see planqa docs)")
+    _settings_flags(p)
+
+    return parser
+
+
+def parse_overrides(args: argparse.Namespace) -> dict:
+    """Settings given on the command line, as a dict for ``load_settings``."""
+    values = {k: getattr(args, k, None) for k in ("data_dir", "embedder", "embedding_model", "top_k",
+                                                  "retrieval_mode", "answerer", "host", "port")}
+    llm = getattr(args, "llm", None)
+    if llm:
+        values["answerer"] = "llm"
+        values["llm_model"] = llm
+    for item in getattr(args, "set", []) or []:
+        if "=" not in item:
+            raise UserError(f"--set {item!r}: expected KEY=VALUE")
+        key, value = item.split("=", 1)
+        values[key.strip().replace("-", "_")] = value.strip()
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@command("config")
+def cmd_config(args, settings: Settings) -> int:
+    width = max(len(name) for name, _, _ in settings.as_rows())
+    for name, value, source in settings.as_rows():
+        print(f"{name:<{width}}  {value!r:<28}  ({source})")
+    return 0
+
+
+@command("chunks")
+def cmd_chunks(args, settings: Settings) -> int:
+    from planqa.corpus.document import bundled_paths, parse_paths
+
+    parsed, errors = parse_paths(args.paths or bundled_paths(), settings.chunk_size, settings.chunk_min)
+    for err in errors:
+        print(f"planqa: 跳过 {err}", file=sys.stderr)
+    for pd in parsed:
+        for c in pd.chunks:
+            if args.tables and c.kind != "table_row":
+                continue
+            if args.json:
+                print(json.dumps(c.to_dict(), ensure_ascii=False))
+            else:
+                print(f"[{c.source} 第{c.start_line}–{c.end_line}行] {c.heading_path() or '（无标题）'}  <{c.kind}>")
+                print("    " + " ".join(c.text.split()))
+    return 1 if errors and not parsed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.cmd:
+        parser.print_help()
+        return 0
+    try:
+        settings = load_settings(parse_overrides(args), getattr(args, "config", None))
+        return COMMANDS[args.cmd](args, settings)
+    except (UserError, ConfigError) as exc:
+        print(f"planqa: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("planqa: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
