@@ -35,7 +35,7 @@ class Heading:
 
 
 def _clean(line: str) -> str:
-    s = squash(halfwidth(line).replace("\u00a0", " "))
+    s = squash(line.replace("\u00a0", " "))
     return s.strip("*_ ").strip()
 
 
@@ -50,15 +50,16 @@ def detect_heading(line: str) -> Heading | None:
     True
     """
     raw = line.strip()
-    if not raw or len(raw) > 300:
+    if not raw:
         return None
     s = _clean(raw)
+    probe = halfwidth(s)  # same length as s: match on folded text, keep the original
     for style, pat in _STYLES:
-        if not pat.match(s):
+        if not pat.match(probe):
             continue
         if style == "md":
             return Heading(f"md{len(s) - len(s.lstrip('#'))}", s.lstrip("#").strip())
-        end = min((s.find(c) for c in "。；;！？" if c in s), default=-1)
+        end = min((probe.find(c) for c in "。;!?" if c in probe), default=-1)
         if end == -1:
             if len(s) > 60 or (style in _LOOSE_STYLES and len(s) > 40):
                 return None

@@ -1,0 +1,1 @@
+"""Evaluation: question files, metrics, runner, reports."""

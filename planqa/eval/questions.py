@@ -1,0 +1,238 @@
+"""The dev question file: one JSON object per line, loaded into frozen ``Question`` records.
+
+Validates fields and checks every evidence quote against its source documents
+(whitespace-insensitively). It does not score answers or run a pipeline.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+QUESTION_TYPES = ("fact", "number", "list", "compare", "summary", "unanswerable")
+REQUIRED_FIELDS = ("id", "question", "answer", "doc", "evidence", "type")
+MAX_REPORTED_PROBLEMS = 50
+
+_NON_WS = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One dev question with its gold answer, source documents and verbatim evidence."""
+
+    id: str
+    question: str
+    answer: str
+    docs: tuple[str, ...]
+    evidence: tuple[str, ...]
+    type: str
+
+    @property
+    def answerable(self) -> bool:
+        return self.type != "unanswerable"
+
+
+class QuestionFileError(ValueError):
+    """A question file has problems; ``problems`` holds one ``file:line: message`` each."""
+
+    def __init__(self, problems: list[str], source: str = "question file"):
+        self.problems = list(problems)
+        shown = self.problems[:MAX_REPORTED_PROBLEMS]
+        hidden = len(self.problems) - len(shown)
+        lines = [f"{len(self.problems)} problem(s) in {source}:", *shown]
+        if hidden:
+            lines.append(f"... and {hidden} more")
+        super().__init__("\n".join(lines))
+
+
+def normalize_ws(text: str) -> str:
+    """Remove every whitespace character (spaces, tabs, newlines, U+3000, NBSP).
+
+    >>> normalize_ws("商品销售总额\\t8.3\\n 12.45\\u3000亿元")
+    '商品销售总额8.312.45亿元'
+    """
+    return "".join(text.split())
+
+
+@lru_cache(maxsize=64)
+def _stripped_index(doc_text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """Whitespace-free copy of ``doc_text`` plus, per non-whitespace run, its start offset
+    in that copy and its 1-based line number (a run never crosses a newline)."""
+    parts: list[str] = []
+    starts: list[int] = []
+    lines: list[int] = []
+    offset, line, scanned = 0, 1, 0
+    for match in _NON_WS.finditer(doc_text):
+        line += doc_text.count("\n", scanned, match.start())
+        scanned = match.start()
+        parts.append(match.group())
+        starts.append(offset)
+        lines.append(line)
+        offset += match.end() - match.start()
+    return "".join(parts), tuple(starts), tuple(lines)
+
+
+def _line_at(starts: tuple[int, ...], lines: tuple[int, ...], offset: int) -> int:
+    return lines[bisect.bisect_right(starts, offset) - 1]
+
+
+def find_evidence_lines(doc_text: str, quote: str) -> tuple[int, int] | None:
+    """1-based inclusive line span of the first whitespace-insensitive match of ``quote``.
+
+    >>> find_evidence_lines("序号\\t指标\\n商品销售\\n总额 8.3", "商品销售总额8.3")
+    (2, 3)
+    >>> find_evidence_lines("abc", "xyz") is None
+    True
+    """
+    needle = normalize_ws(quote)
+    if not needle:
+        return None
+    stripped, starts, lines = _stripped_index(doc_text)
+    pos = stripped.find(needle)
+    if pos < 0:
+        return None
+    return _line_at(starts, lines, pos), _line_at(starts, lines, pos + len(needle) - 1)
+
+
+def evidence_spans(q: Question, doc_texts: Mapping[str, str]) -> dict[str, list[tuple[int, int]]]:
+    """Per named document (that ``doc_texts`` holds), the line spans of the quotes found there."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for doc in q.docs:
+        if doc not in doc_texts:
+            continue
+        found = (find_evidence_lines(doc_texts[doc], quote) for quote in q.evidence)
+        spans[doc] = [span for span in found if span is not None]
+    return spans
+
+
+def bundled_questions_path() -> Path:
+    """Path of the dev set shipped with the package (``planqa/eval/data/questions.jsonl``)."""
+    return Path(__file__).resolve().parent / "data" / "questions.jsonl"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _as_str_list(value: object) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    return None
+
+
+def _check_fields(obj: dict) -> list[str]:
+    """Problems with one record's fields, independent of the documents."""
+    missing = [name for name in REQUIRED_FIELDS if name not in obj]
+    if missing:
+        return [f"missing field(s): {', '.join(missing)}"]
+    problems = []
+    for name in ("id", "question", "answer"):
+        if not isinstance(obj[name], str) or not obj[name].strip():
+            problems.append(f"field {name!r} must be a non-empty string")
+    doc = obj["doc"]
+    if not (isinstance(doc, str) and doc) and _as_str_list(doc) is None:
+        problems.append("field 'doc' must be a file name or a list of file names")
+    evidence = _as_str_list(obj["evidence"])
+    if evidence is None:
+        problems.append("field 'evidence' must be a list of strings")
+    elif any(not normalize_ws(quote) for quote in evidence):
+        problems.append("empty evidence quote")
+    qtype = obj["type"]
+    if qtype not in QUESTION_TYPES:
+        problems.append(f"unknown type {qtype!r} (expected one of {', '.join(QUESTION_TYPES)})")
+    if problems:
+        return problems
+    docs = [doc] if isinstance(doc, str) else doc
+    if qtype == "unanswerable":
+        if docs:
+            problems.append("unanswerable question must have doc []")
+        if evidence:
+            problems.append("unanswerable question must have evidence []")
+    else:
+        if not docs:
+            problems.append(f"{qtype} question must name at least one document")
+        if not evidence:
+            problems.append(f"{qtype} question must have at least one evidence quote")
+    return problems
+
+
+def _check_evidence(q: Question, doc_texts: Mapping[str, str]) -> list[str]:
+    """Unknown documents, quotes found in none of the named documents, and named
+    documents that no quote supports."""
+    unknown = [doc for doc in q.docs if doc not in doc_texts]
+    if unknown:
+        return [f"unknown document {doc!r}" for doc in unknown]
+    problems = []
+    supported: set[str] = set()
+    for quote in q.evidence:
+        hits = [doc for doc in q.docs if find_evidence_lines(doc_texts[doc], quote)]
+        if hits:
+            supported.update(hits)
+        else:
+            problems.append(f"evidence not found in {', '.join(q.docs)}: {_short(quote)}")
+    if not problems:
+        problems += [f"no evidence quote found in {doc}" for doc in q.docs if doc not in supported]
+    return problems
+
+
+def _to_question(obj: dict) -> Question:
+    doc = obj["doc"]
+    return Question(
+        id=obj["id"].strip(),
+        question=obj["question"].strip(),
+        answer=obj["answer"].strip(),
+        docs=(doc,) if isinstance(doc, str) else tuple(doc),
+        evidence=tuple(obj["evidence"]),
+        type=obj["type"],
+    )
+
+
+def load_questions(path: str | Path, doc_texts: Mapping[str, str] | None = None) -> list[Question]:
+    """Load and validate a question file; with ``doc_texts`` (file name -> text) also check
+    document names and evidence quotes.
+
+    Blank lines and lines starting with ``#`` are skipped. Every problem is collected
+    and reported at once.
+
+    Raises:
+        QuestionFileError: listing each problem as ``questions.jsonl:LINE: message``.
+        OSError: if the file cannot be read.
+    """
+    path = Path(path)
+    problems: list[str] = []
+    questions: list[Question] = []
+    first_line_of: dict[str, int] = {}
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"{path.name}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            problems.append(f"{where}: expected a JSON object, got {type(obj).__name__}")
+            continue
+        record_problems = _check_fields(obj)
+        if not record_problems:
+            q = _to_question(obj)
+            if q.id in first_line_of:
+                record_problems.append(f"duplicate id {q.id!r} (first on line {first_line_of[q.id]})")
+            else:
+                first_line_of[q.id] = lineno
+            if doc_texts is not None:
+                record_problems += _check_evidence(q, doc_texts)
+            if not record_problems:
+                questions.append(q)
+        problems += [f"{where}: {msg}" for msg in record_problems]
+    if not problems and not questions:
+        problems.append(f"{path.name}: no questions found")
+    if problems:
+        raise QuestionFileError(problems, source=str(path))
+    return questions
