@@ -112,6 +112,71 @@ def cmd_chunks(args, settings: Settings) -> int:
     return 1 if errors and not parsed else 0
 
 
+def _progress(msg: str) -> None:
+    print(f"  {msg}", file=sys.stderr, flush=True)
+
+
+def _assistant(settings: Settings):
+    from planqa.rag.service import Assistant
+
+    return Assistant(settings)
+
+
+@command("ingest")
+def cmd_ingest(args, settings: Settings) -> int:
+    from planqa.corpus.document import bundled_paths
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+
+    assistant = _assistant(settings)
+    if args.if_missing and assistant.has_index() and not args.rebuild:
+        try:
+            kb = assistant.kb
+        except KnowledgeBaseError as exc:
+            raise UserError(str(exc)) from None
+        print(f"知识库已存在：{len(kb.docs)} 个文档、{len(kb.chunks)} 个片段（{settings.data_path / 'kb'}）")
+        return 0
+    paths = args.paths or bundled_paths()
+    try:
+        report = assistant.ingest(paths, rebuild=args.rebuild, progress=_progress)
+    except KnowledgeBaseError as exc:
+        raise UserError(str(exc)) from None
+    for line in report.lines():
+        print(line)
+    return 1 if report.skipped and not (report.added or report.replaced or report.unchanged) else 0
+
+
+@command("docs")
+def cmd_docs(args, settings: Settings) -> int:
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+
+    try:
+        kb = _assistant(settings).kb
+    except KnowledgeBaseError as exc:
+        raise UserError(str(exc)) from None
+    stale = set(kb.stale_sources())
+    for rec in sorted(kb.docs.values(), key=lambda r: r.doc_id):
+        m = rec.meta
+        if args.json:
+            print(json.dumps({**rec.to_dict(), "stale": rec.source in stale}, ensure_ascii=False))
+            continue
+        flag = "  [源文件已改动: planqa ingest 更新]" if rec.source in stale else ""
+        print(f"{rec.doc_id}\n    {m.title}\n    {m.place} · {m.level} · {m.doc_type} · {m.period} · "
+              f"{m.date or '日期未注明'} · {rec.chunks} 个片段 · {rec.tables} 张表{flag}")
+    return 0
+
+
+@command("remove")
+def cmd_remove(args, settings: Settings) -> int:
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+
+    try:
+        removed = _assistant(settings).remove(args.docs)
+    except KnowledgeBaseError as exc:
+        raise UserError(str(exc)) from None
+    print("已删除：" + "、".join(removed))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

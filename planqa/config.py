@@ -42,9 +42,9 @@ class Settings:
     # retrieval
     top_k: int = 5
     retrieval_mode: str = "hybrid"  # hybrid | bm25 | dense
-    fusion_k: int = 60
+    fusion_k: int = 10
     bm25_weight: float = 1.0
-    dense_weight: float = 0.3
+    dense_weight: float = 0.05
     candidates: int = 50
     rerank: bool = False
     reranker_model: str = ""

@@ -139,10 +139,12 @@ def chunk_document(doc: Document, tables: list[Table], size: int = 300, min_size
     b = _Builder(doc, size, min_size)
     tracker = HeadingTracker()
     i, para, blanks = 0, 0, 0
+    pending: list[int] = []  # heading lines waiting for their section's first content
     while i < len(lines):
         line = lines[i]
         if i in by_start:
             b.flush()
+            pending = []
             b.headings = tracker.path
             b.table(by_start[i])
             i = by_start[i].end_line
@@ -170,7 +172,13 @@ def chunk_document(doc: Document, tables: list[Table], size: int = 300, min_size
             b.headings = tracker.path
             if heading.run_in:
                 b.add_line(i, para)
+            else:
+                pending.append(i)
         else:
+            # a section's heading lines lead its first chunk, so headings are retrievable and quotable
+            for h in pending:
+                b.add_line(h, para)
+            pending = []
             b.add_line(i, para)
         i += 1
     b.flush()

@@ -16,14 +16,15 @@ def index_text(chunk: Chunk) -> str:
     Table rows already carry their table name; for them only place and headings
     are added.
     """
-    context = [chunk.place or chunk.title, *chunk.headings]
+    headings = () if chunk.kind == "table_row" else chunk.headings
+    context = [chunk.place or chunk.title, *headings]
     return " ".join(x for x in context if x) + "\n" + chunk.text
 
 
 class BM25Index:
     """A bm25s index over pre-tokenised chunks; ``scores`` returns one score per chunk."""
 
-    def __init__(self, corpus_tokens: list[list[str]], k1: float = 1.2, b: float = 0.75):
+    def __init__(self, corpus_tokens: list[list[str]], k1: float = 1.5, b: float = 0.5):
         import bm25s
 
         self.size = len(corpus_tokens)

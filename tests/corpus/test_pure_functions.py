@@ -130,7 +130,9 @@ def test_chunking_mixed_text_and_empty():
     pd = parse_text(_loaded(body), chunk_size=60, chunk_min=0)
     assert [c.headings for c in pd.chunks] == [("第一章 总则",)]
     c = pd.chunks[0]
-    assert body[c.start:c.end] == c.text and c.start_line == 3
+    # the heading line leads the first chunk of its section
+    assert body[c.start:c.end] == c.text and (c.start_line, c.end_line) == (1, 3)
+    assert c.text.startswith("第一章 总则") and "ＧＤＰ ７％" in c.text
 
 
 def test_chunks_never_cut_a_sentence():
@@ -142,7 +144,9 @@ def test_chunks_never_cut_a_sentence():
         assert c.text.endswith("。") and len(c.text) <= 130
 
 
-def test_markdown_emphasis_not_in_chunk_text():
+def test_markdown_markers_not_at_chunk_edges():
     pd = parse_text(_loaded("# 标题\n\n**重点内容。**\n"))
-    assert [c.text for c in pd.chunks] == ["重点内容。"]
+    assert [c.text for c in pd.chunks] == ["标题\n\n**重点内容。"]
     assert pd.chunks[0].headings == ("标题",)
+    pd = parse_text(_loaded("**加粗的段落。**\n"))
+    assert [c.text for c in pd.chunks] == ["加粗的段落。"]

@@ -1,0 +1,127 @@
+"""The ``Embedder`` protocol, the backend registry (``register`` / ``get_embedder``) and ``EmbeddingError``.
+
+Defines the contract only: no model code here, and importing this module loads no model.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Protocol, TypeVar, runtime_checkable
+
+import numpy as np
+
+from planqa.config import Settings
+
+# Modules holding the shipped backends; imported on first registry lookup so that
+# each can ``@register`` itself without this module importing them at import time.
+_BUILTIN_MODULES = (
+    "planqa.embeddings.use_multilingual",
+    "planqa.embeddings.sentence_transformers_backend",
+)
+
+_REGISTRY: dict[str, type] = {}
+
+T = TypeVar("T", bound=type)
+
+
+class EmbeddingError(RuntimeError):
+    """An embedder cannot be created, loaded or run; the message says what to do."""
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors.
+
+    ``name`` is the registry name (``settings.embedder``); ``model_id`` names the
+    exact model, so an index can record which model built it.
+    """
+
+    name: str
+    model_id: str
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension (may load the model)."""
+        ...
+
+    def load(self) -> None:
+        """Load the model now instead of on first use."""
+        ...
+
+    def embed_documents(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        """Embed passages: float32, L2-normalised, shape ``(len(texts), dim)``."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """Embed one query: float32, L2-normalised, shape ``(dim,)``."""
+        ...
+
+
+def register(name: str) -> Callable[[T], T]:
+    """Class decorator adding an embedder backend under ``name``.
+
+    The class must offer ``from_settings(settings)``; it gets ``cls.name = name``.
+
+    Raises:
+        ValueError: ``name`` is already taken by another class.
+    """
+
+    def decorator(cls: T) -> T:
+        existing = _REGISTRY.get(name)
+        if existing is not None and existing.__qualname__ != cls.__qualname__:
+            raise ValueError(f"embedder name {name!r} already registered by {existing.__qualname__}")
+        cls.name = name
+        _REGISTRY[name] = cls
+        return cls
+
+    return decorator
+
+
+def known_embedders() -> list[str]:
+    """Sorted names accepted by ``settings.embedder``."""
+    _import_builtins()
+    return sorted(_REGISTRY)
+
+
+def get_embedder(settings: Settings) -> Embedder:
+    """The embedder named by ``settings.embedder``, constructed but not loaded.
+
+    Raises:
+        EmbeddingError: the name is unknown (the message lists the known ones) or
+            the backend rejects its settings.
+    """
+    _import_builtins()
+    cls = _REGISTRY.get(settings.embedder)
+    if cls is None:
+        raise EmbeddingError(f"unknown embedder {settings.embedder!r}; "
+                             f"known: {', '.join(sorted(_REGISTRY))}")
+    return cls.from_settings(settings)
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` as C-contiguous float32 rows of unit L2 length (zero rows stay zero).
+
+    >>> normalize_rows(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6000000238418579, 0.800000011920929], [0.0, 0.0]]
+    """
+    out = np.ascontiguousarray(vectors, dtype=np.float32)
+    if out is vectors:
+        out = out.copy()
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out
+
+
+def as_text_list(texts: list[str]) -> list[str]:
+    """``texts`` as a list, rejecting a bare string or non-string items with ``TypeError``."""
+    if isinstance(texts, str):
+        raise TypeError("embed_documents takes a list of strings, got one str: use embed_query")
+    texts = list(texts)
+    bad = next((t for t in texts if not isinstance(t, str)), None)
+    if bad is not None:
+        raise TypeError(f"texts must be strings, got {type(bad).__name__}")
+    return texts
+
+
+def _import_builtins() -> None:
+    for module in _BUILTIN_MODULES:
+        importlib.import_module(module)
