@@ -34,7 +34,7 @@ class Settings:
     # embeddings
     embedder: str = "use-multilingual"  # or "sentence-transformers"
     embedding_model: str = ""  # model id or local path for sentence-transformers
-    embed_threads: int = 2
+    embed_threads: int = 1
     embed_batch_size: int = 32
     # index
     index_type: str = "auto"  # flat | hnsw | ivf | ivfpq | auto

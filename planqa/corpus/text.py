@@ -142,3 +142,47 @@ def numbers_in(text: str) -> list[str]:
 def squash(text: str) -> str:
     """Collapse runs of whitespace to one space and strip (for display)."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+_CN_MULT = {"万": 1e4, "亿": 1e8}
+
+
+def number_forms(text: str) -> list[set[str]]:
+    """For each number written in ``text``, the canonical forms it may match.
+
+    >>> number_forms("46亿元和2,800家")
+    [{'46', '4600000000'}, {'2800'}]
+    """
+    text = cn_year_to_digits(halfwidth(text))
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    out = []
+    for m in _NUM_RE.finditer(text):
+        forms = {_canon(m.group(0))}
+        nxt = text[m.end(): m.end() + 1]
+        if nxt in _CN_MULT:
+            forms.add(_canon(str(float(m.group(0)) * _CN_MULT[nxt])))
+        out.append(forms)
+    return out
+
+
+def norm_numbers(text: str) -> set[str]:
+    """Numbers in ``text`` in a canonical form (full-width, Chinese years, 1万 → 10000, 2,800 → 2800).
+
+    >>> sorted(norm_numbers("新增就业1.2万人，投资２,８００亿元，二〇三五年"))
+    ['1.2', '12000', '2035', '2800', '280000000000']
+    """
+    text = cn_year_to_digits(halfwidth(text))
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    out = set()
+    for m in _NUM_RE.finditer(text):
+        raw = m.group(0)
+        out.add(_canon(raw))
+        nxt = text[m.end(): m.end() + 1]
+        if nxt in _CN_MULT:
+            out.add(_canon(str(float(raw) * _CN_MULT[nxt])))
+    return out
+
+
+def _canon(num: str) -> str:
+    value = float(num)
+    return str(int(value)) if value == int(value) else f"{value:g}"

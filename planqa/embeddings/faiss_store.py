@@ -275,7 +275,7 @@ def recall_at_k(approx_ids: np.ndarray, exact_ids: np.ndarray, k: int) -> float:
     if len(approx) != len(exact):
         raise ValueError(f"{len(approx)} approximate rows but {len(exact)} exact rows")
     found = total = 0
-    for got, truth in zip(approx, exact):
+    for got, truth in zip(approx, exact, strict=True):
         truth = set(truth[truth >= 0].tolist())
         found += len(truth & set(got.tolist()))
         total += len(truth)

@@ -124,8 +124,12 @@ class SentenceTransformerEmbedder:
         self.load()
         return self._encode([text], self._prompts[0], False)[0]
 
-    def _encode(self, texts: list[str], prompt: str, show_progress: bool) -> np.ndarray:
-        vectors = self._model.encode(texts, prompt=prompt or None, batch_size=self.batch_size,
+    def _encode(self, texts: list[str], prompt: str | None, show_progress: bool) -> np.ndarray:
+        # "" (not None) stops a model's default_prompt_name from being applied; without
+        # one, pass None, as sentence-transformers 3.x counts "" as a 1-token prompt
+        if not prompt and getattr(self._model, "default_prompt_name", None) is None:
+            prompt = None
+        vectors = self._model.encode(texts, prompt=prompt, batch_size=self.batch_size,
                                      show_progress_bar=show_progress, normalize_embeddings=True,
                                      convert_to_numpy=True)
         return normalize_rows(np.asarray(vectors))

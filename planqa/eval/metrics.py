@@ -9,7 +9,7 @@ import math
 import re
 from typing import Iterable, Mapping, Sequence
 
-from planqa.corpus.text import cn_year_to_digits, halfwidth
+from planqa.corpus.text import halfwidth, norm_numbers
 
 Span = tuple[int, int]
 
@@ -54,33 +54,6 @@ def doc_coverage(sources_flags: Sequence[tuple[str, bool]], docs: Iterable[str],
         return 0.0
     covered = {s for s, f in sources_flags[:k] if f}
     return sum(1 for d in docs if d in covered) / len(docs)
-
-
-_NUM = re.compile(r"\d+(?:\.\d+)?")
-_CN_MULT = {"万": 1e4, "亿": 1e8}
-
-
-def norm_numbers(text: str) -> set[str]:
-    """Numbers in ``text`` in a canonical form (full-width, Chinese years, 1万 → 10000, 2,800 → 2800).
-
-    >>> sorted(norm_numbers("新增就业1.2万人，投资２,８００亿元，二〇三五年"))
-    ['12000', '2035', '2800', '1.2']
-    """
-    text = cn_year_to_digits(halfwidth(text))
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
-    out = set()
-    for m in _NUM.finditer(text):
-        raw = m.group(0)
-        out.add(_canon(raw))
-        nxt = text[m.end(): m.end() + 1]
-        if nxt in _CN_MULT:
-            out.add(_canon(str(float(raw) * _CN_MULT[nxt])))
-    return out
-
-
-def _canon(num: str) -> str:
-    value = float(num)
-    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def numbers_present(gold_answer: str, answer: str) -> float | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,7 @@ class KnowledgeBase:
         self._bm25: BM25Index | None = None
         self._tokenizer: ChineseTokenizer | None = None
         self._places: PlaceIndex | None = None
+        self._df: dict[str, int] | None = None
         self._texts: dict[str, str] = {}  # document texts added in this session (others read on demand)
 
     # ---- loading -------------------------------------------------------------------------
@@ -179,8 +181,20 @@ class KnowledgeBase:
             self._places = PlaceIndex.build({d: r.meta.place for d, r in self.docs.items() if r.meta.place})
         return self._places
 
+    def idf(self, term: str) -> float:
+        """BM25-style inverse document frequency of a token over the chunks (high when unseen)."""
+        if self._df is None:
+            df: dict[str, int] = {}
+            for toks in self.tokens:
+                for t in set(toks):
+                    df[t] = df.get(t, 0) + 1
+            self._df = df
+        n = max(len(self.tokens), 1)
+        d = self._df.get(term, 0)
+        return math.log((n - d + 0.5) / (d + 0.5) + 1.0)
+
     def _invalidate(self) -> None:
-        self._vindex = self._bm25 = self._tokenizer = self._places = None
+        self._vindex = self._bm25 = self._tokenizer = self._places = self._df = None
 
     # ---- changes -------------------------------------------------------------------------
     def add(self, parsed: Iterable[ParsedDocument], progress: Callable[[str], None] | None = None) -> dict:

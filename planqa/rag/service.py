@@ -43,6 +43,9 @@ class Assistant:
         self._embedder = embedder
         self._kb: KnowledgeBase | None = None
         self._retrievers: dict[str, HybridRetriever] = {}
+        self._extractive = None
+        self._llm = None
+        self._chain = None
         self._lock = threading.RLock()
 
     @property
@@ -99,6 +102,7 @@ class Assistant:
     def _set_kb(self, kb: KnowledgeBase) -> None:
         self._kb = kb
         self._retrievers = {}
+        self._extractive = None
 
     def retriever(self, mode: str | None = None) -> HybridRetriever:
         mode = mode or self.settings.retrieval_mode
@@ -110,6 +114,39 @@ class Assistant:
     def retrieve(self, question: str, k: int | None = None, filters: Filters | None = None,
                  mode: str | None = None) -> list[Hit]:
         return self.retriever(mode).retrieve(question, k or self.settings.top_k, filters)
+
+
+    # ---- answering -------------------------------------------------------------------------
+    def extractive(self):
+        with self._lock:
+            if self._extractive is None:
+                from planqa.rag.chain import make_extractive
+
+                self._extractive = make_extractive(self)
+            return self._extractive
+
+    def llm_answerer(self):
+        """The configured LLM answerer (raises LLMUnavailable when not configured)."""
+        with self._lock:
+            if self._llm is None:
+                from planqa.rag.llm import LLMAnswerer
+
+                self._llm = LLMAnswerer(self.settings)
+            return self._llm
+
+    @property
+    def chain(self):
+        with self._lock:
+            if self._chain is None:
+                from planqa.rag.chain import AnswerChain
+
+                self._chain = AnswerChain(self)
+            return self._chain
+
+    def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None,
+            answerer: str | None = None, mode: str | None = None):
+        """Answer one question with citations (the same chain for CLI, app, eval and briefings)."""
+        return self.chain.invoke(question, filters, top_k, answerer, mode)
 
 
 __all__ = ["Assistant", "IngestReport", "KnowledgeBaseError"]
