@@ -66,6 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("docs", nargs="+", metavar="DOC", help="doc id or file name (see planqa docs)")
     _settings_flags(p)
 
+    p = sub.add_parser("ask", help="answer a question with cited passages")
+    p.add_argument("question", nargs="?", help="the question (or use --questions)")
+    p.add_argument("--questions", metavar="FILE.jsonl", help="answer every line (fields id, question)")
+    p.add_argument("--top-k", dest="top_k", type=int, help="passages to retrieve")
+    p.add_argument("--doc", action="append", default=[], metavar="DOC", help="only this document (repeatable)")
+    p.add_argument("--place", action="append", default=[], metavar="PLACE", help="only this place (repeatable)")
+    p.add_argument("--type", dest="doc_type", action="append", default=[], metavar="TYPE",
+                   help="only this document type, e.g. 五年规划纲要")
+    p.add_argument("--mode", dest="retrieval_mode", choices=["hybrid", "bm25", "dense"])
+    p.add_argument("--llm", metavar="MODEL", help="answer with this model at llm_base_url")
+    p.add_argument("--json", action="store_true", help="one JSON object per question per line")
+    _settings_flags(p)
     return parser
 
 
@@ -175,6 +187,57 @@ def cmd_remove(args, settings: Settings) -> int:
         raise UserError(str(exc)) from None
     print("已删除：" + "、".join(removed))
     return 0
+
+
+def _read_question_file(path: str) -> list[tuple[str, str]]:
+    out = []
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                try:
+                    obj = json.loads(line)
+                    out.append((str(obj.get("id", n)), obj["question"]))
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    raise UserError(f"{path}:{n}: 需要 JSON 对象，含 question 字段") from None
+    except OSError as exc:
+        raise UserError(f"找不到或无法读取问题文件 {path}（{exc.strerror}）") from None
+    return out
+
+
+@command("ask")
+def cmd_ask(args, settings: Settings) -> int:
+    from planqa.rag.chain import QuestionError
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+    from planqa.rag.retrievers import Filters
+    from planqa.rag.serialize import answer_to_json, answer_to_text
+
+    if bool(args.question) == bool(args.questions):
+        raise UserError("ask: give one question, or --questions FILE.jsonl")
+    items = _read_question_file(args.questions) if args.questions else [(None, args.question)]
+    filters = Filters(tuple(args.doc), tuple(args.place), tuple(args.doc_type))
+    assistant = _assistant(settings)
+    failures = 0
+    for qid, question in items:
+        try:
+            answer = assistant.ask(question, filters or None)
+        except QuestionError as exc:
+            if not args.questions:
+                raise UserError(str(exc)) from None
+            failures += 1
+            print(json.dumps({"id": qid, "question": question, "error": str(exc)}, ensure_ascii=False)
+                  if args.json else f"[{qid}] planqa: {exc}")
+            continue
+        except KnowledgeBaseError as exc:
+            raise UserError(str(exc)) from None
+        if args.json:
+            print(json.dumps(answer_to_json(answer, qid), ensure_ascii=False), flush=True)
+        else:
+            if args.questions:
+                print(f"[{qid}] {question}")
+            print(answer_to_text(answer) + ("\n" if args.questions else ""), flush=True)
+    return 1 if failures and failures == len(items) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,7 +40,7 @@ class Settings:
     index_type: str = "auto"  # flat | hnsw | ivf | ivfpq | auto
     index_auto_threshold: int = 200_000
     # retrieval
-    top_k: int = 5
+    top_k: int = 10
     retrieval_mode: str = "hybrid"  # hybrid | bm25 | dense
     fusion_k: int = 10
     bm25_weight: float = 1.0
