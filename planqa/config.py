@@ -54,7 +54,7 @@ class Settings:
     llm_model: str = ""
     llm_api_key_env: str = "PLANQA_LLM_API_KEY"
     llm_timeout: float = 30.0
-    refuse_threshold: float = 0.35
+    refuse_threshold: float = 0.15
     max_question_chars: int = 500
     # serving
     host: str = "127.0.0.1"

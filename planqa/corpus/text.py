@@ -145,6 +145,7 @@ def squash(text: str) -> str:
 
 
 _CN_MULT = {"万": 1e4, "亿": 1e8}
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 
 def number_forms(text: str) -> list[set[str]]:
@@ -154,7 +155,7 @@ def number_forms(text: str) -> list[set[str]]:
     [{'46', '4600000000'}, {'2800'}]
     """
     text = cn_year_to_digits(halfwidth(text))
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     out = []
     for m in _NUM_RE.finditer(text):
         forms = {_canon(m.group(0))}
@@ -172,7 +173,7 @@ def norm_numbers(text: str) -> set[str]:
     ['1.2', '12000', '2035', '2800', '280000000000']
     """
     text = cn_year_to_digits(halfwidth(text))
-    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     out = set()
     for m in _NUM_RE.finditer(text):
         raw = m.group(0)

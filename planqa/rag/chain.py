@@ -152,4 +152,5 @@ def _nearest(hits) -> str:
 
 def make_extractive(assistant) -> ExtractiveAnswerer:
     kb = assistant.kb
-    return ExtractiveAnswerer(kb.tokenizer.tokenize, kb.idf, assistant.settings.refuse_threshold)
+    periods = {d: r.meta.period for d, r in kb.docs.items()}
+    return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods)

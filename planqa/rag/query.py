@@ -103,8 +103,13 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
     rest, found, docs = text, [], []
     for alias in places.aliases():
         if alias in rest:
+            targets = places.alias_docs[alias]
+            # a bare name shared by several places (静海) adds nothing once a specific one (静海区) is named
+            if len(targets) > 1 and targets & set(docs):
+                rest = rest.replace(alias, "\u3000" * len(alias))
+                continue
             found.append(alias)
-            for d in sorted(places.alias_docs[alias]):
+            for d in sorted(targets):
                 if d not in docs:
                     docs.append(d)
             rest = rest.replace(alias, "\u3000" * len(alias))

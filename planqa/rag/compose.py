@@ -1,0 +1,88 @@
+"""Turn chosen sentences and table rows into short answer text, verbatim where it quotes.
+
+Table rows become one statement with units; long sentences are cut to the
+clauses that carry the asked-for figures; enumerations (一是…二是…) are kept
+whole. Nothing here adds a fact.
+"""
+from __future__ import annotations
+
+import re
+
+from planqa.corpus.text import halfwidth, normalize
+from planqa.types import TableRow
+
+_CLAUSE_SPLIT = re.compile(r"(?<=[，,；;：:])")
+HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千两]+(个|项|家|所|条|万|亿|片|起|名|座|张|批)")
+UNIT_NUMBER = re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|元|人|家|个|项|所|户|公里|平方米|亩|吨|张|座|条|倍|次|天|片|起|名)")
+ENUM_NEXT = re.compile(r"^(二|三|四|五|六|七|八|九|十)是|^第[二三四五六七八九十]|^[（(][2-9二三四五六七八九][）)]")
+_END = "。；;！!？?"
+SHORT_SENTENCE = 90
+
+
+def render_row(row: TableRow, place: str = "") -> str:
+    """A table row as a short statement with units.
+
+    >>> render_row(TableRow("专栏1", "商品销售总额累计", "亿元", (("2020", "7.5"), ("2025", "46"), ("属性", "预期性"))))
+    '商品销售总额累计：2020年7.5亿元，2025年46亿元（预期性指标）'
+    """
+    vals, attr = [], ""
+    for header, value in row.cells:
+        if header.startswith("属性"):
+            attr = value if value.endswith("性") else value + "性"
+            continue
+        if value in ("——", "—", "-", ""):
+            continue
+        label = header.replace("目标·", "目标")
+        if re.fullmatch(r"\d{4}", label):
+            label += "年"
+        unit = row.unit if label not in ("目标年均增长", "年均增长") or row.unit == "%" else "%"
+        v = value + unit if unit and re.search(r"[\d〕\]]$", value) and unit not in value else value
+        vals.append(f"{label}{v}")
+    text = f"{place}{row.name}：" + "，".join(vals)
+    return text + (f"（{attr}指标）" if attr else "")
+
+
+def key_clauses(sentence: str, weights: dict[str, float]) -> str:
+    """The part of a sentence that answers a number question.
+
+    Short sentences are kept whole; longer ones are cut to the clauses holding
+    the question's words and figures; in an enumeration of figures (A完成23.3亿、
+    B完成25.5亿) only the item asked about is kept.
+    """
+    body = sentence.rstrip(_END)
+    if len(body) <= SHORT_SENTENCE and "、" not in body:
+        return body
+    clauses = [c for c in _CLAUSE_SPLIT.split(body) if c.strip()]
+
+    def value(c: str) -> float:
+        nc = normalize(c)
+        return sum(w for g, w in weights.items() if g in nc) + (0.5 if HAS_NUMBER.search(c) else 0.0)
+
+    scores = [value(c) for c in clauses]
+    best = max(range(len(clauses)), key=lambda i: scores[i])
+    keep = {best}
+    # neighbours that carry question words or figures belong to the answer (subject before, figure after)
+    for j in (best - 1, best + 1):
+        if 0 <= j < len(clauses) and scores[j] >= 0.5 * scores[best] and HAS_NUMBER.search(clauses[j]) \
+                and sum(len(clauses[i]) for i in keep) + len(clauses[j]) <= SHORT_SENTENCE:
+            keep.add(j)
+    if best > 0 and not HAS_NUMBER.search(clauses[best - 1]) and scores[best - 1] > 0 \
+            and len(clauses[best - 1]) <= 30:
+        keep.add(best - 1)
+    chosen = "".join(clauses[i] for i in sorted(keep)).strip().rstrip("，,；;：:")
+    items = chosen.split("、")
+    if len(items) > 2 and sum(1 for it in items if UNIT_NUMBER.search(halfwidth(it))) >= 2:
+        best_item = max(items, key=value)
+        if value(best_item) > 0.5:
+            return best_item.strip()
+    return chosen
+
+
+def with_enumeration(sentences: list[str], index: int, limit: int = 220) -> str:
+    """A sentence plus the 二是/三是… sentences that continue its enumeration."""
+    text = sentences[index].rstrip(_END)
+    for s in sentences[index + 1:]:
+        if not ENUM_NEXT.match(s.strip()) or len(text) + len(s) > limit:
+            break
+        text += "；" + s.strip().rstrip(_END)
+    return text
