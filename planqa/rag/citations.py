@@ -63,7 +63,7 @@ def verify(draft: str, hits: list[Hit], require_citation: bool = True) -> Verifi
             dropped.append(f"引用了不存在的来源 [{bad[0]}]：{MARKER_RE.sub('', sent)}")
             continue
         if not ns:
-            if require_citation and _has_content(sent):
+            if require_citation and _has_content(sent) and "没有找到" not in sent:
                 dropped.append(f"没有引用来源：{sent}")
                 continue
             kept.append(sent)

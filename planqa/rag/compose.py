@@ -42,47 +42,74 @@ def render_row(row: TableRow, place: str = "") -> str:
     return text + (f"（{attr}指标）" if attr else "")
 
 
-def key_clauses(sentence: str, weights: dict[str, float]) -> str:
-    """The part of a sentence that answers a number question.
+def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number") -> str:
+    """The part of a sentence that answers the question.
 
     Short sentences are kept whole; longer ones are cut to the clauses holding
-    the question's words and figures; in an enumeration of figures (A完成23.3亿、
-    B完成25.5亿) only the item asked about is kept.
+    the question's words and figures (``prefer="number"``) or enumerations
+    (``prefer="list"``); in an enumeration of figures (A完成23.3亿、B完成25.5亿)
+    only the item asked about is kept.
     """
     body = sentence.rstrip(_END)
-    if len(body) <= SHORT_SENTENCE and "、" not in body:
+    if len(body) <= SHORT_SENTENCE and ("、" not in body or prefer == "list"):
         return body
     clauses = [c for c in _CLAUSE_SPLIT.split(body) if c.strip()]
+    total = sum(weights.values()) or 1.0
 
     def value(c: str) -> float:
         nc = normalize(c)
-        return sum(w for g, w in weights.items() if g in nc) + (0.5 if HAS_NUMBER.search(c) else 0.0)
+        got = sum(w for g, w in weights.items() if g in nc) / total
+        if prefer == "list":
+            return got + 0.15 * min(c.count("、"), 4)
+        return got + (0.3 if HAS_NUMBER.search(c) else 0.0)
 
     scores = [value(c) for c in clauses]
     best = max(range(len(clauses)), key=lambda i: scores[i])
     keep = {best}
     # neighbours that carry question words or figures belong to the answer (subject before, figure after)
     for j in (best - 1, best + 1):
-        if 0 <= j < len(clauses) and scores[j] >= 0.5 * scores[best] and HAS_NUMBER.search(clauses[j]) \
+        if 0 <= j < len(clauses) and scores[j] >= 0.5 * scores[best] \
+                and (prefer == "list" or HAS_NUMBER.search(clauses[j])) \
                 and sum(len(clauses[i]) for i in keep) + len(clauses[j]) <= SHORT_SENTENCE:
             keep.add(j)
-    if best > 0 and not HAS_NUMBER.search(clauses[best - 1]) and scores[best - 1] > 0 \
-            and len(clauses[best - 1]) <= 30:
+    if best > 0 and best - 1 not in keep and not HAS_NUMBER.search(clauses[best - 1]) \
+            and scores[best - 1] > 0 and len(clauses[best - 1]) <= 30:
         keep.add(best - 1)
+    last = max(keep)
+    if clauses[last].rstrip().endswith(("：", ":")):  # "主要预期目标是：" — the answer follows the colon
+        while last + 1 < len(clauses) and sum(len(clauses[i]) for i in keep) < 2 * SHORT_SENTENCE:
+            last += 1
+            keep.add(last)
     chosen = "".join(clauses[i] for i in sorted(keep)).strip().rstrip("，,；;：:")
     items = chosen.split("、")
-    if len(items) > 2 and sum(1 for it in items if UNIT_NUMBER.search(halfwidth(it))) >= 2:
+    if prefer == "number" and len(items) > 2 and \
+            sum(1 for it in items if UNIT_NUMBER.search(halfwidth(it))) >= 2:
         best_item = max(items, key=value)
-        if value(best_item) > 0.5:
+        if value(best_item) > 0.3:
             return best_item.strip()
     return chosen
 
 
+_FIRST_ITEM = re.compile(r"一是|第一[，,、]|[（(][1一][）)]")
+
+
 def with_enumeration(sentences: list[str], index: int, limit: int = 220) -> str:
-    """A sentence plus the 二是/三是… sentences that continue its enumeration."""
-    text = sentences[index].rstrip(_END)
+    """A sentence plus the 二是/三是… sentences that continue its enumeration.
+
+    When the items are too long together, each is cut to its first clause.
+
+    >>> with_enumeration(["存在短板，一是产业弱，缺载体。", "二是民生有短板，待补齐。", "其他。"], 0, 20)
+    '存在短板，一是产业弱；二是民生有短板'
+    """
+    items = [sentences[index].rstrip(_END)]
     for s in sentences[index + 1:]:
-        if not ENUM_NEXT.match(s.strip()) or len(text) + len(s) > limit:
+        if not ENUM_NEXT.match(s.strip()):
             break
-        text += "；" + s.strip().rstrip(_END)
-    return text
+        items.append(s.strip().rstrip(_END))
+    text = "；".join(items)
+    if len(text) <= limit or len(items) == 1:
+        return text
+    m = _FIRST_ITEM.search(items[0])
+    lead, first = (items[0][:m.start()], items[0][m.start():]) if m else ("", items[0])
+    short = [re.split(r"[，,]", it, maxsplit=1)[0] for it in [first] + items[1:]]
+    return lead + "；".join(short)

@@ -36,6 +36,7 @@ class Unit:
     sentences: tuple[str, ...] = ()  # all sentences of the passage (for enumerations)
     score: float = 0.0
     coverage: float = 0.0
+    tense_fit: float = 0.0
     found: frozenset = field(default_factory=frozenset)
 
 
@@ -72,7 +73,8 @@ class ExtractiveAnswerer:
                 out.append(Unit(n, c.text, c.row))
                 continue
             sents = tuple(c.text[a:b].strip("*# ") for a, b in sentence_spans(c.text))
-            out.extend(Unit(n, s, None, i, sents) for i, s in enumerate(sents) if len(s) >= 4)
+            out.extend(Unit(n, s, None, i, sents) for i, s in enumerate(sents)
+                       if len(s) >= 6 and not _is_heading_line(s, h))
         return out
 
     def score(self, u: Unit, weights: dict[str, float], qtype: str, tense: str, hits: list[Hit]) -> None:
@@ -95,6 +97,7 @@ class ExtractiveAnswerer:
         # plans review the last period and set targets for the next: match the question's tense
         review = any(_REVIEW_HEADING.search(h) for h in headings)
         tense_fit = 0.0 if not tense else (0.1 if (tense == "past") == review else -0.1)
+        u.tense_fit = tense_fit
         u.score = u.coverage + 0.15 * cue + 0.1 / math.sqrt(u.n) + tense_fit
 
     # ---- answering -----------------------------------------------------------------------
@@ -150,7 +153,7 @@ class ExtractiveAnswerer:
                 break
             if u.coverage < max(self.refuse_threshold, 0.8 * best.coverage) or u.score < 0.8 * best.score:
                 continue
-            if _redundant(u, chosen):
+            if _redundant(u, chosen) or u.tense_fit < 0:
                 continue
             # a second unit must add something: new question words, or the table row beside prose
             adds = bool(u.found - best.found) or (qtype == "number" and (u.row is None) != (best.row is None))
@@ -178,11 +181,9 @@ class ExtractiveAnswerer:
 def _compose(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) -> str:
     if u.row is not None:
         return render_row(u.row)
-    if qtype == "list" or re.search(r"[一二三四五六七八九]是", u.text):
+    if re.search(r"[一二三四五六七八九]是", u.text):
         return with_enumeration(list(u.sentences), u.index)
-    if qtype in ("number", "when", "who"):
-        return key_clauses(u.text, weights)
-    return u.text.rstrip("。；;！!？?")
+    return key_clauses(u.text, weights, prefer="list" if qtype == "list" else "number")
 
 
 def section_leads(units: list[Unit], weights: dict[str, float], hits: list[Hit]) -> Draft | None:
@@ -218,7 +219,9 @@ def section_leads(units: list[Unit], weights: dict[str, float], hits: list[Hit])
 
 
 def _is_heading_line(sentence: str, hit: Hit) -> bool:
-    return any(normalize(sentence) in normalize(h) for h in hit.chunk.headings)
+    ns = normalize(sentence)
+    return any(ns == normalize(h) or ns in normalize(h) and len(ns) >= 0.8 * len(normalize(h))
+               for h in hit.chunk.headings)
 
 
 def _year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
