@@ -135,12 +135,14 @@ class SentenceTransformerEmbedder:
         return normalize_rows(np.asarray(vectors))
 
 
-def _load_model(name: str) -> Any:
+def _load_model(name: str, kind: str = "SentenceTransformer") -> Any:
+    """Load a sentence-transformers model class (``SentenceTransformer`` or ``CrossEncoder``) offline-first."""
     try:
-        from sentence_transformers import SentenceTransformer
+        import sentence_transformers
     except ImportError:
-        raise EmbeddingError("embedder sentence-transformers needs the package: "
+        raise EmbeddingError("sentence-transformers models need the package: "
                              "pip install sentence-transformers") from None
+    SentenceTransformer = getattr(sentence_transformers, kind)
     path = Path(name).expanduser()
     if path.exists():
         try:

@@ -110,6 +110,12 @@ class HybridRetriever:
         self.name = self.mode
         self.bm25 = BM25Retriever(kb)
         self.dense = DenseRetriever(kb)
+        self.reranker = None
+        if s.rerank:
+            from planqa.rag.rerank import CrossEncoderReranker
+
+            self.reranker = CrossEncoderReranker(s.reranker_model)
+            self.name = self.mode + "+rerank"
 
     def analyze(self, query: str) -> QueryInfo:
         return analyze(query, self.kb.places)
@@ -127,6 +133,12 @@ class HybridRetriever:
             rankings.append(([i for i, _ in self.dense.scored(query, n, mask)], s.dense_weight))
         fused = weighted_rrf(rankings, s.fusion_k)
         ranked = sorted(fused, key=lambda i: -fused[i])
+        if self.reranker is not None:
+            head = ranked[:max(k, 30)]
+            by_id = {self.kb.chunks[i].chunk_id: i for i in head}
+            reranked = self.reranker.rerank(query, [Hit(self.kb.chunks[i], fused[i], self.name) for i in head])
+            fused.update({by_id[h.chunk.chunk_id]: h.score for h in reranked})
+            ranked = [by_id[h.chunk.chunk_id] for h in reranked] + ranked[len(head):]
         ranked = self._prefer_places(ranked, info)
         return [Hit(self.kb.chunks[i], fused[i], self.name) for i in ranked[:k]]
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: tiny documents, a knowledge base over them, and one over the bundled corpus."""
+from pathlib import Path
+
+import pytest
+
+from planqa.config import Settings
+from planqa.corpus.document import bundled_paths
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus() -> list[Path]:
+    """Three tiny documents (a plan with an indicator table, a markdown report, a GB18030 file)."""
+    return sorted(DATA.glob("tiny_*"))
+
+
+def make_settings(data_dir, **overrides) -> Settings:
+    return Settings().with_overrides({"data_dir": str(data_dir), **overrides})
+
+
+@pytest.fixture()
+def tmp_index(tmp_path, tiny_corpus):
+    """An assistant whose knowledge base holds the tiny corpus, in a fresh directory."""
+    from planqa.rag.service import Assistant
+
+    assistant = Assistant(make_settings(tmp_path / "kb", corpus="none"))
+    assistant.ingest(tiny_corpus)
+    return assistant
+
+
+@pytest.fixture(scope="session")
+def bundled_assistant(tmp_path_factory):
+    """The real pipeline over the real bundled corpus with the real default models (built once)."""
+    from planqa.rag.service import Assistant
+
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp("bundled-kb")))
+    assistant.ingest(bundled_paths())
+    return assistant
