@@ -55,6 +55,7 @@ class Settings:
     llm_api_key_env: str = "PLANQA_LLM_API_KEY"
     llm_timeout: float = 30.0
     refuse_threshold: float = 0.15
+    semantic_weight: float = 0.3  # weight of embedding similarity when choosing answer sentences
     max_question_chars: int = 500
     # serving
     host: str = "127.0.0.1"

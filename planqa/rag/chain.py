@@ -153,4 +153,5 @@ def _nearest(hits) -> str:
 def make_extractive(assistant) -> ExtractiveAnswerer:
     kb = assistant.kb
     periods = {d: r.meta.period for d, r in kb.docs.items()}
-    return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods)
+    return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods,
+                              embedder=assistant.embedder, semantic_weight=assistant.settings.semantic_weight)

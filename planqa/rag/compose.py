@@ -17,6 +17,7 @@ UNIT_NUMBER = re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|元|人|家|个|项|所|
 ENUM_NEXT = re.compile(r"^(二|三|四|五|六|七|八|九|十)是|^第[二三四五六七八九十]|^[（(][2-9二三四五六七八九][）)]")
 _END = "。；;！!？?"
 SHORT_SENTENCE = 90
+MIN_ANSWER = 16
 
 
 def render_row(row: TableRow, place: str = "") -> str:
@@ -51,7 +52,8 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     only the item asked about is kept.
     """
     body = sentence.rstrip(_END)
-    if len(body) <= SHORT_SENTENCE and ("、" not in body or prefer == "list"):
+    short = SHORT_SENTENCE if prefer == "number" else 150
+    if len(body) <= short and ("、" not in body or prefer != "number"):
         return body
     clauses = [c for c in _CLAUSE_SPLIT.split(body) if c.strip()]
     total = sum(weights.values()) or 1.0
@@ -75,6 +77,11 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     if best > 0 and best - 1 not in keep and not HAS_NUMBER.search(clauses[best - 1]) \
             and scores[best - 1] > 0 and len(clauses[best - 1]) <= 30:
         keep.add(best - 1)
+    # a fragment alone ("特别是2020年以来") says nothing: widen to a readable statement
+    while sum(len(clauses[i]) for i in keep) < MIN_ANSWER and len(keep) < len(clauses):
+        lo, hi = min(keep), max(keep)
+        nxt = hi + 1 if hi + 1 < len(clauses) else lo - 1
+        keep.add(nxt)
     last = max(keep)
     if clauses[last].rstrip().endswith(("：", ":")):  # "主要预期目标是：" — the answer follows the colon
         while last + 1 < len(clauses) and sum(len(clauses[i]) for i in keep) < 2 * SHORT_SENTENCE:

@@ -23,6 +23,7 @@ _ENUM = re.compile(r"[、；;]|[一二三四五六七八九]是")
 _DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
 _LEAD_MAX = 30
+SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
 
 
 @dataclass
@@ -53,8 +54,12 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None):
+    def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
+                 embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12):
         self.idf = idf
+        self.embedder = embedder
+        self.semantic_weight = semantic_weight
+        self.semantic_top = semantic_top
         self.refuse_threshold = refuse_threshold
         self.periods = periods or {}
 
@@ -98,7 +103,7 @@ class ExtractiveAnswerer:
         review = any(_REVIEW_HEADING.search(h) for h in headings)
         tense_fit = 0.0 if not tense else (0.1 if (tense == "past") == review else -0.1)
         u.tense_fit = tense_fit
-        u.score = u.coverage + 0.15 * cue + 0.1 / math.sqrt(u.n) + tense_fit
+        u.score = u.coverage + 0.15 * cue + 0.3 / math.sqrt(u.n) + tense_fit
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
@@ -108,6 +113,7 @@ class ExtractiveAnswerer:
         for u in units:
             self.score(u, weights, qtype, tense, hits)
         units.sort(key=lambda u: -u.score)
+        self._add_semantic(question, units)
         reason = self.refusal_reason(units, info, hits, qtype, indicator_phrase(question, info.places))
         if reason:
             return Draft(REFUSAL, {}, True, reason)
@@ -122,6 +128,18 @@ class ExtractiveAnswerer:
             parts.append(_compose(u, qtype, weights, hits) + f"[{u.n}]。")
             quotes.setdefault(u.n, u.text if u.row is None else hits[u.n - 1].chunk.text)
         return Draft("".join(parts), quotes, False, "")
+
+    def _add_semantic(self, question: str, units: list[Unit]) -> None:
+        """Re-score the lexically best sentences with embedding similarity to the question."""
+        if self.embedder is None or not self.semantic_weight or not units:
+            return
+        head = units[: self.semantic_top]
+        q = self.embedder.embed_query(question)
+        vecs = self.embedder.embed_documents([u.text for u in head])
+        for u, sim in zip(head, vecs @ q):
+            u.score += self.semantic_weight * float(sim)
+        head.sort(key=lambda u: -u.score)
+        units[: len(head)] = head
 
     def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], qtype: str,
                        phrase: str = "") -> str:
@@ -151,13 +169,14 @@ class ExtractiveAnswerer:
         for u in units[1:]:
             if len(chosen) >= limit:
                 break
-            if u.coverage < max(self.refuse_threshold, 0.8 * best.coverage) or u.score < 0.8 * best.score:
+            if u.coverage < max(self.refuse_threshold, SECOND_COVERAGE * best.coverage) \
+                    or u.score < SECOND_SCORE * best.score:
                 continue
             if _redundant(u, chosen) or u.tense_fit < 0:
                 continue
             # a second unit must add something: new question words, or the table row beside prose
             adds = bool(u.found - best.found) or (qtype == "number" and (u.row is None) != (best.row is None))
-            if adds or qtype in ("list", "fact"):
+            if adds:
                 chosen.append(u)
         chosen.sort(key=lambda u: (u.n, u.index))
         return chosen
@@ -248,8 +267,17 @@ def _phrase_share(phrase: str, text: str) -> float:
 
 
 def _redundant(u: Unit, chosen: list[Unit]) -> bool:
+    """The unit repeats one already chosen (contained in it, or half its bigrams shared)."""
     nu = normalize(u.text)
-    return any(nu in normalize(c.text) or normalize(c.text) in nu for c in chosen)
+    grams = {nu[i:i + 2] for i in range(len(nu) - 1)}
+    for c in chosen:
+        nc = normalize(c.text)
+        if nu in nc or nc in nu:
+            return True
+        other = {nc[i:i + 2] for i in range(len(nc) - 1)}
+        if grams and other and len(grams & other) / min(len(grams), len(other)) >= 0.5:
+            return True
+    return False
 
 
 def _short_place(hits: list[Hit], doc: str) -> str:

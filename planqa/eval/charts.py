@@ -1,0 +1,88 @@
+"""PNG charts for evaluation reports, drawn with matplotlib's Agg canvas (no pyplot, no global state).
+
+Labels are ASCII only (type names, file names, metric keys): machines without a CJK
+font would otherwise draw empty boxes. Nothing here computes a metric.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+
+HIT_KS = (1, 3, 5, 10)
+# PNG metadata is otherwise "Software: matplotlib version …"; leaving it out keeps files byte-stable
+_PNG_META = {"Software": None}
+
+
+def _figure(width: float, height: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, format="png", metadata=_PNG_META)
+    return path
+
+
+def hit_curve(path: Path, metrics: Mapping[str, float], types: Sequence[str]) -> Path:
+    """hit@k for k in 1, 3, 5, 10: overall (thick) and per answerable question type."""
+    fig = _figure(6.5, 4.2)
+    ax = fig.add_subplot()
+    series = [("all", "")] + [(t, f"type={t}/") for t in types]
+    for name, prefix in series:
+        ys = [metrics.get(f"{prefix}hit@{k}") for k in HIT_KS]
+        if any(y is None for y in ys):
+            continue
+        ax.plot(HIT_KS, ys, marker="o", linewidth=3 if name == "all" else 1.2,
+                color="black" if name == "all" else None, label=name)
+    ax.set_xticks(HIT_KS, [f"@{k}" for k in HIT_KS])
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("k (passages)")
+    ax.set_ylabel("hit@k")
+    ax.set_title("Retrieval: share of answerable questions with a relevant passage in top k")
+    ax.title.set_fontsize(9)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    return _save(fig, path)
+
+
+def grouped_bars(path: Path, groups: Sequence[str], series: Mapping[str, Sequence[float | None]],
+                 title: str, ylim: tuple[float, float] | None = (0, 1.05)) -> Path:
+    """Bars per group (x axis), one coloured bar per series; None values are left out."""
+    fig = _figure(max(6.0, 1.1 * len(groups) * max(1, len(series)) / 3 + 3), 4.4)
+    ax = fig.add_subplot()
+    n = max(1, len(series))
+    width = 0.8 / n
+    for j, (name, values) in enumerate(series.items()):
+        xs = [i - 0.4 + width * (j + 0.5) for i, v in enumerate(values) if v is not None]
+        ys = [v for v in values if v is not None]
+        ax.bar(xs, ys, width=width, label=name)
+    ax.set_xticks(range(len(groups)), list(groups), rotation=20 if len(groups) > 4 else 0, ha="right"
+                  if len(groups) > 4 else "center", fontsize=8)
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8, ncol=min(n, 3), loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    return _save(fig, path)
+
+
+def latency_histograms(path: Path, stage_values: Mapping[str, Sequence[float]]) -> Path:
+    """One histogram of per-question milliseconds per stage (retrieve, answer, total …)."""
+    stages = [s for s, v in stage_values.items() if v]
+    fig = _figure(4.0 * max(1, len(stages)), 3.4)
+    for i, stage in enumerate(stages, 1):
+        ax = fig.add_subplot(1, len(stages), i)
+        values = sorted(stage_values[stage])
+        ax.hist(values, bins=min(30, max(5, len(values) // 4)), color="tab:blue", alpha=0.8)
+        ax.set_title(f"{stage} (ms)", fontsize=10)
+        ax.set_xlabel("milliseconds")
+        ax.set_ylabel("questions")
+        ax.grid(alpha=0.3)
+    if not stages:
+        fig.add_subplot().text(0.5, 0.5, "no timings", ha="center", va="center")
+    return _save(fig, path)
