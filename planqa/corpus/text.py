@@ -151,8 +151,8 @@ _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
 def number_forms(text: str) -> list[set[str]]:
     """For each number written in ``text``, the canonical forms it may match.
 
-    >>> number_forms("46亿元和2,800家")
-    [{'46', '4600000000'}, {'2800'}]
+    >>> [sorted(f) for f in number_forms("46亿元和2,800家")]
+    [['46', '4600000000'], ['2800']]
     """
     text = cn_year_to_digits(halfwidth(text))
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
