@@ -13,7 +13,7 @@ from pathlib import Path
 from planqa.corpus.text import cn_number, cn_year_to_digits, halfwidth
 from planqa.types import DocMeta
 
-_TITLE_END = re.compile(r"(纲要|规划|报告|计划|方案|意见|决定|白皮书)$")
+_TITLE_END = re.compile(r"(纲要|规划|报告|计划|方案|意见|决定|白皮书|要点|公报|办法|细则|条例)$")
 _NOTICE = re.compile(r"(关于印发|的通知|转发|通知$)")
 _PLACE_RE = re.compile(
     r"(?P<prov>[\u4e00-\u9fa5]{2,3}?(省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,4}?市)?"

@@ -185,5 +185,5 @@ def norm_numbers(text: str) -> set[str]:
 
 
 def _canon(num: str) -> str:
-    value = float(num)
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    value = round(float(num), 6)
+    return str(int(value)) if value == int(value) else f"{value:f}".rstrip("0").rstrip(".")
