@@ -218,6 +218,13 @@ def cmd_ask(args, settings: Settings) -> int:
     items = _read_question_file(args.questions) if args.questions else [(None, args.question)]
     filters = Filters(tuple(args.doc), tuple(args.place), tuple(args.doc_type))
     assistant = _assistant(settings)
+    try:
+        stale = assistant.kb.stale_sources()
+    except KnowledgeBaseError as exc:
+        raise UserError(str(exc)) from None
+    if stale:
+        print(f"planqa: 注意：源文件在入库后已改动：{'、'.join(stale)}（运行 planqa ingest 更新知识库）",
+              file=sys.stderr)
     failures = 0
     for qid, question in items:
         try:
