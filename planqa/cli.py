@@ -78,6 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", metavar="MODEL", help="answer with this model at llm_base_url")
     p.add_argument("--json", action="store_true", help="one JSON object per question per line")
     _settings_flags(p)
+
+    p = sub.add_parser("eval", help="evaluate against a question file; writes metrics, predictions, report")
+    p.add_argument("--questions", metavar="FILE.jsonl", help="question file (default: the bundled dev set)")
+    p.add_argument("--out", metavar="DIR", default="eval-out", help="output directory (default eval-out)")
+    p.add_argument("--compare", metavar="CONFIG,...",
+                   help="run several configurations side by side: bm25, dense, hybrid, hybrid+rerank, "
+                        "chunk=200, or key=value;key=value")
+    _settings_flags(p)
     return parser
 
 
@@ -245,6 +253,46 @@ def cmd_ask(args, settings: Settings) -> int:
                 print(f"[{qid}] {question}")
             print(answer_to_text(answer) + ("\n" if args.questions else ""), flush=True)
     return 1 if failures and failures == len(items) else 0
+
+
+@command("eval")
+def cmd_eval(args, settings: Settings) -> int:
+    from planqa.eval.progress import bar, config_bars
+    from planqa.eval.questions import QuestionFileError, bundled_questions_path, load_questions
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+
+    assistant = _assistant(settings)
+    path = args.questions or str(bundled_questions_path())
+    try:
+        texts = assistant.kb.source_texts()
+        questions = load_questions(path, texts)
+    except (QuestionFileError, KnowledgeBaseError) as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"找不到或无法读取问题文件 {path}（{exc.strerror}）") from None
+    if args.compare:
+        from planqa.eval.compare import run_compare, write_compare_report
+
+        configs = [c.strip() for c in args.compare.split(",") if c.strip()]
+        with config_bars() as progress:
+            results = run_compare(settings, questions, configs, progress=progress)
+        paths = write_compare_report(args.out, results)
+        print(open(paths["markdown"], encoding="utf-8").read())
+        print(f"已写入 {args.out}/：compare.json compare.md compare.png")
+        return 0
+    from planqa.eval.report import write_report
+    from planqa.eval.runner import evaluate
+
+    with bar(len(questions), "eval") as progress:
+        metrics, predictions = evaluate(assistant, questions, progress=progress)
+    write_report(args.out, metrics, predictions, questions)
+    keys = ("hit@1", "hit@5", "mrr@10", "numbers_present", "list_recall", "citation_precision",
+            "refusal_correct", "false_refusal", "answer_chars_median")
+    for key in keys:
+        if key in metrics:
+            print(f"{key:<22}{metrics[key]}")
+    print(f"已写入 {args.out}/：metrics.json predictions.jsonl report.md 和图表")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, Sequence
 
+import numpy as np
+
 HIT_KS = (1, 3, 5, 10)
 # PNG metadata is otherwise "Software: matplotlib version …"; leaving it out keeps files byte-stable
 _PNG_META = {"Software": None}
@@ -33,12 +35,17 @@ def hit_curve(path: Path, metrics: Mapping[str, float], types: Sequence[str]) ->
     fig = _figure(6.5, 4.2)
     ax = fig.add_subplot()
     series = [("all", "")] + [(t, f"type={t}/") for t in types]
-    for name, prefix in series:
+    styles = ("--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
+    markers = "sD^vP"
+    for i, (name, prefix) in enumerate(series):
         ys = [metrics.get(f"{prefix}hit@{k}") for k in HIT_KS]
         if any(y is None for y in ys):
             continue
-        ax.plot(HIT_KS, ys, marker="o", linewidth=3 if name == "all" else 1.2,
-                color="black" if name == "all" else None, label=name)
+        if name == "all":
+            ax.plot(HIT_KS, ys, marker="o", linewidth=3, color="black", label=name, zorder=3)
+        else:  # distinct dashes and markers keep types with equal values visible
+            ax.plot(HIT_KS, ys, marker=markers[(i - 1) % len(markers)], linewidth=1.4,
+                    linestyle=styles[(i - 1) % len(styles)], label=name)
     ax.set_xticks(HIT_KS, [f"@{k}" for k in HIT_KS])
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("k (passages)")
@@ -53,7 +60,7 @@ def hit_curve(path: Path, metrics: Mapping[str, float], types: Sequence[str]) ->
 def grouped_bars(path: Path, groups: Sequence[str], series: Mapping[str, Sequence[float | None]],
                  title: str, ylim: tuple[float, float] | None = (0, 1.05)) -> Path:
     """Bars per group (x axis), one coloured bar per series; None values are left out."""
-    fig = _figure(max(6.0, 1.1 * len(groups) * max(1, len(series)) / 3 + 3), 4.4)
+    fig = _figure(min(12.0, max(6.0, 0.35 * len(groups) * max(1, len(series)) + 2)), 4.4)
     ax = fig.add_subplot()
     n = max(1, len(series))
     width = 0.8 / n
@@ -77,10 +84,15 @@ def latency_histograms(path: Path, stage_values: Mapping[str, Sequence[float]]) 
     fig = _figure(4.0 * max(1, len(stages)), 3.4)
     for i, stage in enumerate(stages, 1):
         ax = fig.add_subplot(1, len(stages), i)
-        values = sorted(stage_values[stage])
-        ax.hist(values, bins=min(30, max(5, len(values) // 4)), color="tab:blue", alpha=0.8)
+        values = sorted(max(v, 0.01) for v in stage_values[stage])
+        n_bins = min(30, max(5, len(values) // 4))
+        spread = values[-1] / values[0] > 20  # a slow first call (lazy loading) would squash the rest
+        bins = np.geomspace(values[0], values[-1] * 1.0001, n_bins + 1) if spread else n_bins
+        ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
+        if spread:
+            ax.set_xscale("log")
         ax.set_title(f"{stage} (ms)", fontsize=10)
-        ax.set_xlabel("milliseconds")
+        ax.set_xlabel("milliseconds" + (" (log scale)" if spread else ""))
         ax.set_ylabel("questions")
         ax.grid(alpha=0.3)
     if not stages:

@@ -12,6 +12,7 @@ from typing import Callable, Mapping, Sequence
 
 from planqa.config import ConfigError, Settings
 from planqa.eval.questions import Question
+from planqa.eval.report import format_metric
 
 PRESETS: dict[str, dict[str, str]] = {
     "bm25": {"retrieval_mode": "bm25"},
@@ -184,9 +185,8 @@ def render_compare_markdown(results: Mapping[str, Mapping]) -> str:
                 continue
             lower = key in LOWER_IS_BETTER or key.startswith("latency_ms/")
             best = None if key in ("questions", "answer_chars_median") else _best(values, lower)
-            cells = ["–" if v is None else (f"**{v:.3f}**" if v == best else f"{v:.3f}") for v in values]
-            if key == "questions":
-                cells = [str(int(v)) if v is not None else "–" for v in values]
+            cells = [format_metric(v, key) for v in values]
+            cells = [f"**{c}**" if v is not None and v == best else c for c, v in zip(cells, values)]
             lines.append(f"| {key} | " + " | ".join(cells) + " |")
         lines += ["", "Bold: best value in the row (lowest for false_refusal and latency).", "",
                   "![compare](compare.png)", ""]

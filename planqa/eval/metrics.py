@@ -43,7 +43,9 @@ def mrr_at(flags: Sequence[bool], k: int) -> float:
 def ndcg_at(flags: Sequence[bool], k: int, n_relevant: int) -> float:
     """Binary nDCG@k; ``n_relevant`` is how many relevant passages could exist (≥ 1)."""
     dcg = sum(1.0 / math.log2(i + 1) for i, f in enumerate(flags[:k], 1) if f)
-    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(k, max(n_relevant, 1)) + 1))
+    # several passages may overlap one evidence span: the ideal list has as many hits as were found
+    n = max(n_relevant, sum(1 for f in flags[:k] if f), 1)
+    ideal = sum(1.0 / math.log2(i + 1) for i in range(1, min(k, n) + 1))
     return dcg / ideal if ideal else 0.0
 
 

@@ -79,12 +79,18 @@ def _stage_timings(predictions: list[dict]) -> dict[str, list[float]]:
     return stages
 
 
-def _fmt(value) -> str:
+COUNT_KEYS = ("questions", "answer_chars_median")
+
+
+def format_metric(value, key: str = "") -> str:
+    """Counts and lengths as integers, milliseconds with one decimal, rates with three."""
     if value is None:
         return "–"
-    if isinstance(value, float) and value.is_integer() and abs(value) > 1:
-        return str(int(value))
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
+    if not isinstance(value, float):
+        return str(value)
+    if key.split("/")[-1] in COUNT_KEYS:
+        return f"{value:g}"
+    return f"{value:.1f}" if key.startswith("latency_ms/") else f"{value:.3f}"
 
 
 def _cell(text: str) -> str:
@@ -98,7 +104,7 @@ def render_markdown(metrics: dict[str, float], predictions: list[dict], question
     lines = [f"# 评测报告 Evaluation report — `{config_label}`", "",
              f"{len(questions)} 题 questions: " + ", ".join(f"{t} {counts[t]}" for t in QUESTION_TYPES if counts[t]),
              "", "## 总览 Overview", "", "| 指标 metric | 值 value |", "|---|---:|"]
-    lines += [f"| {label} | {_fmt(metrics.get(key))} |" for key, label in KEY_METRICS]
+    lines += [f"| {label} | {format_metric(metrics.get(key), key)} |" for key, label in KEY_METRICS]
     lines += ["", "Retrieval metrics count answerable questions only; a passage is relevant when its "
               "line span overlaps an evidence quote in a gold document.", ""]
     lines += _latency_table(metrics)
@@ -116,8 +122,9 @@ def _latency_table(metrics: dict[str, float]) -> list[str]:
     if not stages:
         return []
     lines = ["### 延迟 Latency (ms)", "", "| stage | p50 | p95 |", "|---|---:|---:|"]
-    lines += [f"| {s} | {_fmt(metrics.get(f'latency_ms/{s}/p50'))} | {_fmt(metrics.get(f'latency_ms/{s}/p95'))} |"
-              for s in stages]
+    for s in stages:
+        p50, p95 = f"latency_ms/{s}/p50", f"latency_ms/{s}/p95"
+        lines.append(f"| {s} | {format_metric(metrics.get(p50), p50)} | {format_metric(metrics.get(p95), p95)} |")
     return lines + [""]
 
 
@@ -130,7 +137,7 @@ def _group_table(title: str, prefix: str, metrics: dict[str, float]) -> list[str
     lines = [f"## {title}", "", f"| {prefix} | " + " | ".join(GROUP_COLUMNS) + " |",
              "|---|" + "---:|" * len(GROUP_COLUMNS)]
     for name in names:
-        values = [_fmt(metrics.get(f"{prefix}={name}/{col}")) for col in GROUP_COLUMNS]
+        values = [format_metric(metrics.get(f"{prefix}={name}/{col}"), col) for col in GROUP_COLUMNS]
         lines.append(f"| `{_cell(name)}` | " + " | ".join(values) + " |")
     return lines + [""]
 
@@ -193,9 +200,9 @@ def _snippet(text: str, limit: int) -> str:
 
 def _question_block(p: dict, q: Question | None) -> list[str]:
     s = p["scores"]
-    facts = [f"type `{p['type']}`", f"first relevant rank {s.get('first_relevant', '–')}"
-             if p["type"] != "unanswerable" else "unanswerable"]
-    facts += [f"{k} {_fmt(s[k])}" for k in ("numbers_present", "list_recall", "char_f1", "citation_precision")
+    rank = s.get("first_relevant") or f"none of {len(p['passages'])} retrieved"
+    facts = [f"type `{p['type']}`", f"first relevant rank {rank}" if p["type"] != "unanswerable" else "unanswerable"]
+    facts += [f"{k} {format_metric(s[k], k)}" for k in ("numbers_present", "list_recall", "char_f1", "citation_precision")
               if k in s]
     gold_docs = ", ".join(p.get("gold_docs") or (q.docs if q else ())) or "(none)"
     lines = [f"**{p['id']}** — {_snippet(p['question'], 200)}", "",
