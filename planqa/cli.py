@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per question per line")
     _settings_flags(p)
 
+    p = sub.add_parser("serve", help="start the web app (default http://127.0.0.1:7860)")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 7860, or $GRADIO_SERVER_PORT)")
+    _settings_flags(p)
+
     p = sub.add_parser("eval", help="evaluate against a question file; writes metrics, predictions, report")
     p.add_argument("--questions", metavar="FILE.jsonl", help="question file (default: the bundled dev set)")
     p.add_argument("--out", metavar="DIR", default="eval-out", help="output directory (default eval-out)")
@@ -92,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_overrides(args: argparse.Namespace) -> dict:
     """Settings given on the command line, as a dict for ``load_settings``."""
     values = {k: getattr(args, k, None) for k in ("data_dir", "embedder", "embedding_model", "top_k",
-                                                  "retrieval_mode", "answerer", "host", "port")}
+                                                  "retrieval_mode", "answerer")}
     llm = getattr(args, "llm", None)
     if llm:
         values["answerer"] = "llm"
@@ -253,6 +258,14 @@ def cmd_ask(args, settings: Settings) -> int:
                 print(f"[{qid}] {question}")
             print(answer_to_text(answer) + ("\n" if args.questions else ""), flush=True)
     return 1 if failures and failures == len(items) else 0
+
+
+@command("serve")
+def cmd_serve(args, settings: Settings) -> int:
+    from planqa.ui import launch
+
+    launch(settings, host=args.host, port=args.port)
+    return 0
 
 
 @command("eval")
