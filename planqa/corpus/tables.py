@@ -104,8 +104,8 @@ def _merge_headers(top: list[str], sub: list[str]) -> list[str]:
 
 def _build_row(caption: str, headers: list[str], cells: list[_Cell], category: str) -> ParsedRow:
     texts = [c.text for c in cells]
-    name_col = next((i for i, h in enumerate(headers) if any(k in h for k in ("指标", "名称", "项目"))),
-                    1 if len(headers) > 1 else 0)
+    first_col = 1 if len(headers) > 1 and headers[0].strip() in SEQ_HEADERS else 0
+    name_col = next((i for i, h in enumerate(headers) if any(k in h for k in ("指标", "名称", "项目"))), first_col)
     unit_col = next((i for i, h in enumerate(headers) if h.strip() == "单位"), None)
     name, unit = split_unit(texts[name_col])
     if unit_col is not None and texts[unit_col] not in ("", "——", "—", "-"):

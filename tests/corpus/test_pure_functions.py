@@ -150,3 +150,12 @@ def test_markdown_markers_not_at_chunk_edges():
     assert pd.chunks[0].headings == ("标题",)
     pd = parse_text(_loaded("**加粗的段落。**\n"))
     assert [c.text for c in pd.chunks] == ["加粗的段落。"]
+
+
+def test_tsv_table_without_sequence_column():
+    lines = ["主要指标表", "指标\t2020年\t2025年\t属性", "人均GDP（万元）\t8.1\t10.2\t预期性",
+             "森林覆盖率（%）\t12\t15\t约束性", "", "正文继续。"]
+    t = find_tables(lines)[0]
+    assert t.caption == "主要指标表"
+    r = t.rows[1].row
+    assert (r.name, r.unit, r.value("2025"), r.value("属性")) == ("森林覆盖率", "%", "15", "约束性")
