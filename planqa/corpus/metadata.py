@@ -97,9 +97,12 @@ def derive(text: str, skip: set[int] | None = None) -> DocMeta:
         doc_type = "五年规划纲要" if "纲要" in title else "五年规划"
         period = _FIVE_YEAR.get(re.search(r"第([十一二三四五]+)个五年", title).group(1), "")
     elif "规划" in title:
-        doc_type = "专项规划"
         m = re.search(r"“?(十[一二三四五])五”?", title)
         period = _FIVE_YEAR.get(m.group(1), "") if m else ""
+        # "<place>“十四五”规划" is the place's overall five-year plan; anything between is a topic
+        rest = title[len(place):] if place and title.startswith(place) else title
+        doc_type = "五年规划" if m and re.fullmatch(r"(国民经济和社会发展)?“?十[一二三四五]五”?(时期)?(发展)?规划(纲要)?", rest) \
+            else "专项规划"
     return DocMeta(title=title, place=place, level=level, doc_type=doc_type, period=period,
                    issuer=issuer, date=date)
 

@@ -159,3 +159,19 @@ def test_tsv_table_without_sequence_column():
     assert t.caption == "主要指标表"
     r = t.rows[1].row
     assert (r.name, r.unit, r.value("2025"), r.value("属性")) == ("森林覆盖率", "%", "15", "约束性")
+
+
+@pytest.mark.parametrize("title_lines,doc_type,period,place", [
+    (["天津市滨海新区测试街道“十四五”规划"], "五年规划", "2021—2025", "天津市滨海新区测试街道"),
+    (["天津市静海区文化和旅游融合“十四五”规划"], "专项规划", "2021—2025", "天津市静海区"),
+    (["天津市某某区某某镇国民经济和社会发展", "第十四个五年规划和二〇三五年远景目标纲要"], "五年规划纲要", "2021—2025",
+     "天津市某某区某某镇"),
+    (["关于印发某某规划的通知", "", "某某县人民政府工作报告", "——2022年1月5日在某某县第一届人民代表大会第二次会议上"],
+     "政府工作报告", "2022年", "某某县"),
+])
+def test_metadata_of_document_kinds(title_lines, doc_type, period, place):
+    from planqa.corpus.metadata import derive
+
+    meta = derive("\n".join(title_lines + ["", "正文第一段。"]))
+    assert (meta.doc_type, meta.period) == (doc_type, period)
+    assert meta.place == place
