@@ -79,6 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per question per line")
     _settings_flags(p)
 
+    p = sub.add_parser("compare", help="one indicator or topic across places, each cell cited")
+    p.add_argument("subject", help="indicator or topic, e.g. 商品销售总额")
+    p.add_argument("--places", nargs="+", metavar="PLACE", help="places, aliases or documents (default: all)")
+    p.add_argument("--json", action="store_true", help="rows as JSON")
+    _settings_flags(p)
+
+    p = sub.add_parser("brief", help="a cited briefing on a topic across places (Markdown, DOCX)")
+    p.add_argument("topic", help="topic, e.g. 养老服务")
+    p.add_argument("--places", nargs="+", metavar="PLACE", help="places, aliases or documents (default: all)")
+    p.add_argument("--out", metavar="FILE.md", help="write Markdown here (default: print it)")
+    p.add_argument("--docx", metavar="FILE.docx", help="also write a Word document")
+    _settings_flags(p)
+
     p = sub.add_parser("serve", help="start the web app (default http://127.0.0.1:7860)")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 7860, or $GRADIO_SERVER_PORT)")
@@ -258,6 +271,49 @@ def cmd_ask(args, settings: Settings) -> int:
                 print(f"[{qid}] {question}")
             print(answer_to_text(answer) + ("\n" if args.questions else ""), flush=True)
     return 1 if failures and failures == len(items) else 0
+
+
+@command("compare")
+def cmd_compare(args, settings: Settings) -> int:
+    from planqa.rag.briefing import compare
+    from planqa.rag.briefing_render import compare_markdown
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+
+    try:
+        rows = compare(_assistant(settings), args.subject, places=args.places or None)
+    except (ValueError, KnowledgeBaseError) as exc:
+        raise UserError(str(exc)) from None
+    print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else compare_markdown(rows, args.subject))
+    return 0
+
+
+@command("brief")
+def cmd_brief(args, settings: Settings) -> int:
+    from planqa.rag.briefing import build_briefing
+    from planqa.rag.briefing_render import briefing_docx, briefing_markdown
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+
+    try:
+        briefing = build_briefing(_assistant(settings), args.topic, places=args.places or None)
+    except (ValueError, KnowledgeBaseError) as exc:
+        raise UserError(str(exc)) from None
+    text = briefing_markdown(briefing)
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise UserError(f"无法写入 {args.out}（{exc.strerror}）") from None
+        print(f"已写入 {args.out}")
+    else:
+        print(text)
+    if args.docx:
+        try:
+            briefing_docx(briefing, args.docx)
+        except OSError as exc:
+            raise UserError(f"无法写入 {args.docx}（{exc.strerror}）") from None
+        print(f"已写入 {args.docx}")
+    return 0
 
 
 @command("serve")
