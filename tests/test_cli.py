@@ -111,3 +111,17 @@ def test_ingest_remove_cycle(capsys, tmp_path, tiny_corpus):
     assert code == 0 and "tiny_report" in out
     code, _, err = run(capsys, "remove", "--data-dir", d, "nothing-here")
     assert code == 2 and "not in the knowledge base" in err
+
+
+@pytest.mark.slow
+def test_compare_and_brief_commands(capsys, bundled_assistant, tmp_path):
+    data_dir = str(bundled_assistant.settings.data_path)
+    code, out, _ = run(capsys, "compare", "--data-dir", data_dir, "--json", "商品销售总额")
+    rows = {r["place"]: r for r in json.loads(out)}
+    assert code == 0 and "46" in rows["新河街道"]["value"] and rows["静海镇"]["status"] == "未提及"
+    md, docx_path = tmp_path / "b.md", tmp_path / "b.docx"
+    code, out, _ = run(capsys, "brief", "--data-dir", data_dir, "养老服务", "--places", "塘沽街道",
+                       "--out", str(md), "--docx", str(docx_path))
+    assert code == 0 and "48" in md.read_text("utf-8") and docx_path.stat().st_size > 0
+    code, _, err = run(capsys, "brief", "--data-dir", data_dir, "")
+    assert code == 2 and "planqa:" in err
