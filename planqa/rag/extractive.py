@@ -119,10 +119,12 @@ class ExtractiveAnswerer:
             return Draft(REFUSAL, {}, True, reason)
         if len(info.docs) > 1:
             return self._per_place(units, info, hits, qtype, weights)
-        if qtype == "list":
+        if qtype in ("list", "summary"):
             leads = section_leads(units, weights, hits)
             if leads:
                 return leads
+        if qtype == "summary":
+            return _summary(units[0], hits)
         parts, quotes = [], {}
         for u in self._choose(units, qtype):
             parts.append(_compose(u, qtype, weights, hits) + f"[{u.n}]。")
@@ -195,6 +197,22 @@ class ExtractiveAnswerer:
         if not quotes:
             return Draft(REFUSAL, {}, True, "各地文档中都没有找到相关内容")
         return Draft("".join(parts), quotes, False, "")
+
+
+SUMMARY_CHARS = 160
+
+
+def _summary(best: Unit, hits: list[Hit]) -> Draft:
+    """The best sentence and the ones after it in its passage, up to a short paragraph."""
+    if best.row is not None or not best.sentences:
+        return Draft(_compose(best, "fact", {}, hits) + f"[{best.n}]。", {best.n: best.text}, False, "")
+    picked = [best.sentences[best.index]]
+    for s in best.sentences[best.index + 1:]:
+        if sum(len(x) for x in picked) + len(s) > SUMMARY_CHARS:
+            break
+        picked.append(s)
+    text = "".join(picked).rstrip("。；;") + f"[{best.n}]。"
+    return Draft(text, {best.n: "".join(picked)}, False, "")
 
 
 def _compose(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) -> str:

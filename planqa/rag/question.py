@@ -20,7 +20,7 @@ _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排
 
 
 def question_type(question: str) -> str:
-    """number | list | who | when | fact, from the question's wording.
+    """number | list | summary | who | when | fact, from the question's wording.
 
     >>> question_type("商品销售总额目标是多少？"), question_type("包括哪些措施？"), question_type("何时印发？")
     ('number', 'list', 'when')
@@ -30,7 +30,9 @@ def question_type(question: str) -> str:
         return "when"
     if re.search(r"多少|(?<!哪)几[个项家所条万亿%张片起名座]|比例|比重|增速|增长率|覆盖率|规模|数量|金额|总额|总值|面积|率是|目标值|几成", q):
         return "number"
-    if re.search(r"哪些|哪几|包括|包含|有什么(举措|措施|工作|项目|重点)|列举|几个方面|哪[一二三四五六七八九十两]", q):
+    if re.search(r"概括|总结|思路|怎么做|如何做|打算|怎样(推进|开展|安排)|主要(做法|内容)", q):
+        return "summary"
+    if re.search(r"哪些|哪几|包括|包含|列举|几个方面|哪[一二三四五六七八九十两]", q):
         return "list"
     if re.search(r"谁|哪个|哪位|哪家|什么会议|由.*作", q):
         return "who"
