@@ -23,13 +23,13 @@ index: setup
 run: index
 	$(BIN)/planqa serve
 
-# Chromium from Debian for the browser tests (Playwright's own browser download is not used).
+# Chromium and a CJK font from Debian for the browser tests (Playwright's own browser download is not used).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "chromium could not be installed: browser tests will be skipped"; \
-	  else echo "chromium missing and not root: browser tests will be skipped"; fi; }
+	@if command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	    || echo "chromium could not be installed: browser tests will be skipped"; \
+	else echo "chromium missing and not root: browser tests will be skipped"; fi
 
 test: setup browser
 	$(BIN)/python -m pytest -q

@@ -318,9 +318,13 @@ def cmd_brief(args, settings: Settings) -> int:
 
 @command("serve")
 def cmd_serve(args, settings: Settings) -> int:
+    from planqa.rag.knowledge_base import KnowledgeBaseError
     from planqa.ui import launch
 
-    launch(settings, host=args.host, port=args.port)
+    try:
+        launch(settings, host=args.host, port=args.port)
+    except KnowledgeBaseError as exc:
+        raise UserError(str(exc)) from None
     return 0
 
 

@@ -154,4 +154,5 @@ def make_extractive(assistant) -> ExtractiveAnswerer:
     kb = assistant.kb
     periods = {d: r.meta.period for d, r in kb.docs.items()}
     return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods,
-                              embedder=assistant.embedder, semantic_weight=assistant.settings.semantic_weight)
+                              embedder=assistant.embedder, semantic_weight=assistant.settings.semantic_weight,
+                              tokenize=kb.tokenizer.tokenize, doc_freq=kb.doc_freq)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from planqa.corpus.text import halfwidth, normalize, sentence_spans
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER, key_clauses, render_row, with_enumeration
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import content_bigrams, indicator_phrase, question_tense, question_type
+from planqa.rag.question import content_bigrams, content_text, indicator_phrase, nouns, question_tense, question_type
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
@@ -23,6 +23,7 @@ _ENUM = re.compile(r"[、；;]|[一二三四五六七八九]是")
 _DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
 _LEAD_MAX = 30
+FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
 
 
@@ -55,8 +56,11 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
-                 embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12):
+                 embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
+                 tokenize=None, doc_freq=None):
         self.idf = idf
+        self.tokenize = tokenize
+        self.doc_freq = doc_freq
         self.embedder = embedder
         self.semantic_weight = semantic_weight
         self.semantic_top = semantic_top
@@ -114,7 +118,8 @@ class ExtractiveAnswerer:
             self.score(u, weights, qtype, tense, hits)
         units.sort(key=lambda u: -u.score)
         self._add_semantic(question, units)
-        reason = self.refusal_reason(units, info, hits, qtype, indicator_phrase(question, info.places))
+        reason = self.refusal_reason(units, info, hits, qtype, indicator_phrase(question, info.places),
+                                     self.foreign_words(question, info))
         if reason:
             return Draft(REFUSAL, {}, True, reason)
         if len(info.docs) > 1:
@@ -131,6 +136,16 @@ class ExtractiveAnswerer:
             quotes.setdefault(u.n, u.text if u.row is None else hits[u.n - 1].chunk.text)
         return Draft("".join(parts), quotes, False, "")
 
+    def foreign_words(self, question: str, info: QueryInfo) -> list[str]:
+        """Content words of the question none of whose character pairs occur anywhere in the corpus."""
+        if self.tokenize is None or self.doc_freq is None:
+            return []
+        out = []
+        for tok in nouns(content_text(question, info.places)):
+            if all(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
+                out.append(tok)
+        return out
+
     def _add_semantic(self, question: str, units: list[Unit]) -> None:
         """Re-score the lexically best sentences with embedding similarity to the question."""
         if self.embedder is None or not self.semantic_weight or not units:
@@ -144,11 +159,13 @@ class ExtractiveAnswerer:
         units[: len(head)] = head
 
     def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], qtype: str,
-                       phrase: str = "") -> str:
+                       phrase: str = "", foreign: list[str] = ()) -> str:
         if not units:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
             return f"知识库中没有关于{'、'.join(info.unknown_places)}的文档"
+        if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
+            return f"文档中没有提到“{foreign[0]}”"
         uncovered = [y for y in info.years if not _year_covered(y, hits, self.periods)]
         if uncovered:
             return f"文档中没有关于{uncovered[0]}年的内容"

@@ -181,17 +181,31 @@ class KnowledgeBase:
             self._places = PlaceIndex.build({d: r.meta.place for d, r in self.docs.items() if r.meta.place})
         return self._places
 
-    def idf(self, term: str) -> float:
-        """BM25-style inverse document frequency of a token over the chunks (high when unseen)."""
+    def doc_freq(self, term: str) -> int:
+        """How many chunks hold a token (a jieba word, or ``#`` + a character bigram)."""
         if self._df is None:
             df: dict[str, int] = {}
             for toks in self.tokens:
                 for t in set(toks):
                     df[t] = df.get(t, 0) + 1
             self._df = df
+        return self._df.get(term, 0)
+
+    def idf(self, term: str) -> float:
+        """BM25-style inverse document frequency of a token over the chunks (high when unseen)."""
         n = max(len(self.tokens), 1)
-        d = self._df.get(term, 0)
+        d = self.doc_freq(term)
         return math.log((n - d + 0.5) / (d + 0.5) + 1.0)
+
+    def copy(self) -> "KnowledgeBase":
+        """An independent copy to change while readers keep using this one (then swap it in)."""
+        other = KnowledgeBase(self.settings, self.embedder)
+        other.docs = dict(self.docs)
+        other.chunks = list(self.chunks)
+        other.tokens = list(self.tokens)
+        other.vectors = self.vectors.copy()
+        other._texts = dict(self._texts)
+        return other
 
     def _invalidate(self) -> None:
         self._vindex = self._bm25 = self._tokenizer = self._places = self._df = None

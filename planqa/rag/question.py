@@ -106,3 +106,19 @@ def indicator_phrase(question: str, places: tuple[str, ...] = ()) -> str:
         return ""
     runs = [r for r in _CJK_RUN.findall(text) if _INDICATOR_END.search(r)]
     return max(runs, key=len) if len(runs) == 1 else ""
+
+
+def nouns(text: str) -> list[str]:
+    """Chinese nouns of two or more characters (jieba part-of-speech n*, time words excluded).
+
+    >>> nouns("火星基地的建设")
+    ['火星', '基地']
+    """
+    import logging
+
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return [w for w, flag in pseg.lcut(text) if flag.startswith("n") and len(w) >= 2
+            and re.fullmatch(r"[\u4e00-\u9fff]+", w)]

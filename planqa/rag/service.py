@@ -82,7 +82,8 @@ class Assistant:
             if rebuild or not self.has_index():
                 kb = KnowledgeBase(s, self.embedder)
             else:
-                kb = self._kb or KnowledgeBase.open(s, self.embedder)
+                # change a copy and swap it in: questions being answered keep a consistent index
+                kb = (self._kb or KnowledgeBase.open(s, self.embedder)).copy()
             summary = kb.add(parsed, progress=progress)
             if summary["added"] or summary["replaced"] or rebuild or not self.has_index():
                 kb.save()
@@ -92,7 +93,7 @@ class Assistant:
 
     def remove(self, names: Iterable[str]) -> list[str]:
         with self._lock:
-            kb = self.kb
+            kb = self.kb.copy()
             by_source = {r.source: d for d, r in kb.docs.items()}
             removed = kb.remove([by_source.get(n, n) for n in names])
             kb.save()

@@ -1,0 +1,409 @@
+"""The Gradio app: 问答 (chat with cited sources), 知识库 (documents), and the ``/ask`` API endpoint.
+
+The only module that imports gradio. Building the app does no work: the index
+is loaded by ``launch`` (warm-up) or on the first page load. HTML and Markdown
+come from ``planqa.ui_render``; answers from the same chain as the CLI.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import gradio as gr
+
+from planqa import ui_render as R
+from planqa.config import ConfigError, Settings, env_flag
+from planqa.rag.chain import QuestionError, clean_question
+from planqa.rag.knowledge_base import KnowledgeBaseError
+from planqa.rag.retrievers import Filters
+from planqa.rag.serialize import answer_to_json
+
+APP_TITLE = "planqa · 政策文件问答"
+SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active');
+  if (el) el.scrollIntoView({block: 'nearest', behavior: 'smooth'}); }"""
+CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
+MB = 1024 * 1024
+log = logging.getLogger(__name__)
+
+
+class _RWLock:
+    """Many readers (answers) or one writer (ingest, remove); waiting writers go first."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._readers = self._writers_waiting = 0
+        self._writing = False
+
+    @contextmanager
+    def read(self):
+        with self._cond:
+            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self):
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.wait_for(lambda: not self._writing and not self._readers)
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+def _progress_fraction(msg: str) -> float:
+    """Where an ingest progress message sits between 0 and 1 (parsing, tokenising, embedding)."""
+    if msg.startswith("解析"):
+        done, _, total = msg.split()[1].partition("/")
+        return 0.4 * int(done) / max(int(total or 1), 1) if done.isdigit() and total.isdigit() else 0.2
+    return 0.5 if msg.startswith("切词") else 0.6
+
+
+def _error_json(question, message: str) -> dict:
+    text = question if isinstance(question, str) else ""
+    return {"id": None, "question": text[:200] + ("…" if len(text) > 200 else ""), "error": message}
+
+
+class AppLogic:
+    """Event handlers over one assistant; per-user state arrives as arguments, never stored here."""
+
+    def __init__(self, assistant):
+        self.a = assistant
+        self.lock = _RWLock()
+
+    # ---- the API --------------------------------------------------------------------------
+    def api_ask(self, question: str, docs: list[str] | None = None, places: list[str] | None = None,
+                doc_types: list[str] | None = None, top_k: int | None = None) -> dict:
+        """Answer one question; returns the ``planqa ask --json`` object, or ``{"error": ...}``."""
+        try:
+            filters = self._filters(docs, places, doc_types)
+            k = self._top_k(top_k)
+            with self.lock.read():
+                answer = self.a.ask(question, filters, k)
+        except (QuestionError, KnowledgeBaseError, ValueError) as exc:
+            return _error_json(question, str(exc))
+        except Exception:  # noqa: BLE001 - a bug must not take the endpoint down; the log keeps the trace
+            log.exception("ask failed")
+            return _error_json(question, "内部错误，已记录日志；请稍后重试")
+        return answer_to_json(answer)
+
+    def _filters(self, docs, places, doc_types) -> Filters | None:
+        docs, places, doc_types = (tuple(x or ()) for x in (docs, places, doc_types))
+        kb = self.a.kb
+        known = set(kb.docs) | {r.source for r in kb.docs.values()}
+        unknown = [d for d in docs if d not in known]
+        if unknown:
+            raise ValueError(f"知识库中没有这些文档：{'、'.join(map(str, unknown))}")
+        return Filters(docs, places, doc_types) or None
+
+    def _top_k(self, top_k) -> int | None:
+        if top_k in (None, ""):
+            return None
+        if not isinstance(top_k, (int, float)) or isinstance(top_k, bool) or not 1 <= int(top_k) <= 100:
+            raise ValueError(f"top_k={top_k!r}：应为 1 到 100 之间的整数")
+        return int(top_k)
+
+    # ---- chat -----------------------------------------------------------------------------
+    def respond(self, question, turns, docs, places, doc_types, top_k, mode, answerer):
+        """Stream one answer into the chat; then update the source panel, markers and export."""
+        turns = list(turns or [])
+        try:
+            cleaned = clean_question(question or "", self.a.settings.max_question_chars)
+        except QuestionError as exc:
+            gr.Warning(str(exc))
+            yield (gr.skip(),) * 6
+            return
+        msgs = R.chat_messages(turns) + [{"role": "user", "content": cleaned},
+                                         {"role": "assistant", "content": "正在检索相关段落…"}]
+        yield msgs, gr.skip(), gr.skip(), gr.skip(), "", gr.skip()
+        record: dict = {"question": cleaned, "error": "没有得到回答"}
+        try:
+            filters = self._filters(docs, places, doc_types)
+            for item in self._locked(self.a.chain.stream(cleaned, filters, int(top_k), answerer, mode)):
+                if isinstance(item, str):
+                    msgs[-1] = {"role": "assistant", "content": item + " ▌"}
+                    yield msgs, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                else:
+                    record = answer_to_json(item)
+        except (QuestionError, KnowledgeBaseError, ValueError) as exc:
+            record = {"question": cleaned, "error": str(exc)}
+        except Exception:  # noqa: BLE001
+            log.exception("chat answer failed")
+            record = {"question": cleaned, "error": "内部错误，已记录日志；请稍后重试"}
+        turns.append(record)
+        yield R.chat_messages(turns), turns, *self._show(record), gr.skip(), self._export(turns)
+
+    def _locked(self, it: Iterator) -> Iterator:
+        """Hold the read lock while the chain works, not while the browser receives a piece."""
+        while True:
+            with self.lock.read():
+                try:
+                    item = next(it)
+                except StopIteration:
+                    return
+            yield item
+
+    @staticmethod
+    def _show(record: dict | None, active: int | None = None):
+        choices = R.marker_choices(record)
+        value = f"[{active}]" if f"[{active}]" in choices else (choices[0] if choices else None)
+        return gr.Radio(choices=choices, value=value, visible=bool(choices)), R.render_sources(record, active)
+
+    def pick_marker(self, label, turns, shown):
+        record = (turns or [None])[shown] if turns and -len(turns) <= shown < len(turns) else None
+        return R.render_sources(record, R.marker_number(label))
+
+    def pick_turn(self, turns, evt: gr.SelectData):
+        index = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        shown = int(index) // 2
+        if not turns or shown >= len(turns):
+            return gr.skip(), gr.skip(), gr.skip()
+        return shown, *self._show(turns[shown])
+
+    def clear(self):
+        return [], [], -1, gr.Radio(choices=[], value=None, visible=False), R.render_sources(None), \
+            gr.DownloadButton(value=None, interactive=False)
+
+    @staticmethod
+    def _export(turns: list[dict]):
+        """A download button holding the conversation as Markdown; exports older than an hour are removed."""
+        root = Path(tempfile.gettempdir()) / "planqa-exports"
+        root.mkdir(exist_ok=True)
+        for old in root.iterdir():  # gradio serves its own copy, so ours are only needed briefly
+            if time.time() - old.stat().st_mtime > 3600:
+                shutil.rmtree(old, ignore_errors=True)
+        path = Path(tempfile.mkdtemp(dir=root)) / time.strftime("planqa-问答记录-%Y%m%d-%H%M%S.md")
+        path.write_text(R.conversation_markdown(turns, time.strftime("%Y-%m-%d %H:%M")), encoding="utf-8")
+        return gr.DownloadButton(value=str(path), interactive=True)
+
+    # ---- knowledge base -------------------------------------------------------------------
+    def load(self, progress=gr.Progress(track_tqdm=True)):
+        """Page load: build or open the knowledge base, then fill every menu and the table."""
+        s = self.a.settings
+        if not self.a.has_index() and s.corpus == "bundled":
+            from planqa.corpus.document import bundled_paths
+
+            progress(0.05, desc="首次使用：正在为内置文档建立索引…")
+            with self.lock.write():
+                if not self.a.has_index():  # another page load may have built it meanwhile
+                    self.a.ingest(bundled_paths(), progress=lambda m: progress(_progress_fraction(m), desc=m))
+        return self.kb_views()
+
+    def kb_views(self):
+        """Status line, filter menus, document table and document menus for the current KB."""
+        try:
+            with self.lock.read():
+                kb = self.a.kb
+                records = list(kb.docs.values())
+                n_chunks = len(kb.chunks)
+                table_rows: dict[str, int] = {}
+                for c in kb.chunks:
+                    if c.kind == "table_row":
+                        table_rows[c.doc_id] = table_rows.get(c.doc_id, 0) + 1
+        except KnowledgeBaseError as exc:
+            return (f'<div class="pq-refused">知识库无法打开：{exc}</div>',) + (gr.skip(),) * 6
+        docs = [(R.doc_label(r.meta.title, r.meta.place, r.meta.doc_type, r.meta.period), r.doc_id)
+                for r in sorted(records, key=lambda r: r.source)]
+        places = sorted({r.meta.place for r in records if r.meta.place})
+        types = sorted({r.meta.doc_type for r in records if r.meta.doc_type})
+        s = self.a.settings
+        llm = f"大模型 {s.llm_model}" if s.llm_base_url else "抽取式（离线）"
+        status = (f'<div class="pq-header"><h1>{APP_TITLE}</h1><p>知识库 {len(records)} 个文档 · {n_chunks} 个片段'
+                  f" · 检索方式 {s.retrieval_mode} · 回答方式 {llm} · 每句回答都标注出处 [n]</p></div>")
+        return (status, gr.Dropdown(choices=docs), gr.Dropdown(choices=[(R.short_place(p), p) for p in places]),
+                gr.Dropdown(choices=types), R.kb_rows(records, table_rows), gr.Dropdown(choices=docs, value=None),
+                gr.Dropdown(choices=docs))
+
+    def upload(self, files, progress=gr.Progress(track_tqdm=True)):
+        """Check, copy under safe names into a fresh folder, ingest; the KB is unchanged on failure."""
+        files = [f for f in (files or []) if f]
+        sized = [(Path(f).name, os.path.getsize(f)) for f in files]
+        s = self.a.settings
+        problems = R.check_uploads(sized, s.max_upload_mb, s.max_upload_files)
+        if problems:
+            return ("**未入库**，知识库未改变：\n\n" + "\n".join(f"- {p}" for p in problems),
+                    gr.skip(), *(gr.skip(),) * 7)
+        folder = Path(tempfile.mkdtemp(prefix="planqa-upload-"))
+        try:
+            renamed: dict[str, str] = {}
+            for f in files:
+                safe = R.safe_upload_name(Path(f).name, renamed.values())
+                shutil.copyfile(f, folder / safe)
+                renamed[Path(f).name] = safe
+            progress(0.0, desc="正在解析上传的文件…")
+            with self.lock.write():
+                report = self.a.ingest(sorted(folder.iterdir()),
+                                       progress=lambda m: progress(_progress_fraction(m), desc=m))
+        except KnowledgeBaseError as exc:
+            return f"**入库失败**：{exc}", gr.skip(), *(gr.skip(),) * 7
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return R.render_ingest_report(report, renamed), None, *self.kb_views()
+
+    def remove(self, doc_ids):
+        doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids or [])
+        if not doc_ids:
+            return "请先选择要删除的文档。", *(gr.skip(),) * 7
+        try:
+            with self.lock.write():
+                removed = self.a.remove(doc_ids)
+        except KnowledgeBaseError as exc:
+            return f"**删除失败**：{exc}", *(gr.skip(),) * 7
+        return f"已删除：{'、'.join(removed)}。", *self.kb_views()
+
+    def view_doc(self, doc_id):
+        if not doc_id:
+            return '<div class="pq-empty">选择一个文档查看它的片段。</div>'
+        with self.lock.read():
+            chunks = [c for c in self.a.kb.chunks if c.doc_id == doc_id]
+        return R.render_doc_chunks(chunks)
+
+
+def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
+    """The Blocks app over ``assistant`` (no work is done here: the index loads on page load).
+
+    ``extra_tabs``: callables that each add one tab. They are called inside the
+    ``gr.Tabs()`` context after 问答 and 知识库, and must open their own
+    ``with gr.Tab("评测"):``; a callable taking one parameter receives the
+    assistant (``def eval_tab(assistant): ...``), one taking none is called bare.
+    """
+    logic, s = AppLogic(assistant), assistant.settings
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
+        status = gr.HTML(f'<div class="pq-header"><h1>{APP_TITLE}</h1><p>正在加载知识库…</p></div>',
+                         css_template=R.PANEL_CSS)
+        turns, shown = gr.State([]), gr.State(-1)
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(label="对话", elem_id="pq-chat", height=520, buttons=["copy", "copy_all"],
+                                             placeholder="向政策文件提问：回答中的每一句都标注来源编号 [n]，"
+                                                         "右侧显示被引用的原文。", feedback_options=None)
+                        with gr.Row():
+                            box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送",
+                                             scale=8, max_length=2000, elem_id="pq-question")
+                            ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80)
+                        gr.Examples([[q] for q in R.EXAMPLE_QUESTIONS], inputs=[box], label="示例问题")
+                        with gr.Accordion("筛选与设置", open=False):
+                            with gr.Row():
+                                f_docs = gr.Dropdown(label="限定文档", multiselect=True, choices=[])
+                                f_places = gr.Dropdown(label="限定地区", multiselect=True, choices=[])
+                                f_types = gr.Dropdown(label="文件类型", multiselect=True, choices=[])
+                            with gr.Row():
+                                top_k = gr.Slider(1, 30, value=min(s.top_k, 30), step=1, label="检索段落数 top-k")
+                                mode = gr.Radio([("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")],
+                                                value=s.retrieval_mode, label="检索方式")
+                                answerer = gr.Radio([("抽取式（离线）", "extractive"), ("大模型", "llm")],
+                                                    value=s.answerer if s.llm_base_url else "extractive",
+                                                    label="回答方式", interactive=bool(s.llm_base_url),
+                                                    info=None if s.llm_base_url else "未配置 llm_base_url，仅可用抽取式")
+                        with gr.Row():
+                            clear_btn = gr.Button("清空对话", size="sm")
+                            export_btn = gr.DownloadButton("导出对话（Markdown）", size="sm", interactive=False)
+                    with gr.Column(scale=2, elem_id="pq-sources-col"):
+                        gr.Markdown("### 引用来源")
+                        marker = gr.Radio(label="定位引用", choices=[], visible=False, elem_id="pq-marker")
+                        sources = gr.HTML(R.render_sources(None), elem_id="pq-sources", css_template=R.PANEL_CSS)
+            with gr.Tab("知识库", id="kb"):
+                kb_table = gr.Dataframe(headers=R.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
+                                        column_widths=["34%", "9%", "11%", "9%", "6%", "7%", "24%"])
+                with gr.Row(equal_height=False):
+                    with gr.Column():
+                        files = gr.File(elem_id="pq-files", label=f"上传文档（.txt .md .docx .pdf .html；每个不超过 {s.max_upload_mb} MB，"
+                                              f"一次最多 {s.max_upload_files} 个）", file_count="multiple")
+                        upload_btn = gr.Button("上传并入库", variant="primary", elem_id="pq-upload")
+                    with gr.Column():
+                        remove_dd = gr.Dropdown(label="删除文档", multiselect=True, choices=[])
+                        remove_btn = gr.Button("删除所选文档", variant="stop")
+                report = gr.Markdown(elem_id="pq-kb-report")
+                view_dd = gr.Dropdown(label="查看文档的片段与表格行", choices=[])
+                chunks_html = gr.HTML('<div class="pq-empty">选择一个文档查看它的片段。</div>', css_template=R.PANEL_CSS)
+            for build_tab in extra_tabs:
+                build_tab(assistant) if inspect.signature(build_tab).parameters else build_tab()
+
+        kb_outs = [status, f_docs, f_places, f_types, kb_table, remove_dd, view_dd]
+        hidden = {"api_visibility": "private"}
+        demo.load(logic.load, outputs=kb_outs, **hidden)
+        gr.on([ask_btn.click, box.submit], logic.respond,
+              inputs=[box, turns, f_docs, f_places, f_types, top_k, mode, answerer],
+              outputs=[chatbot, turns, marker, sources, box, export_btn],
+              concurrency_limit=8, concurrency_id="answer", **hidden
+              ).then(lambda t: len(t) - 1, turns, shown, **hidden)
+        marker.input(logic.pick_marker, [marker, turns, shown], sources, **hidden).then(None, js=SCROLL_JS)
+        chatbot.select(logic.pick_turn, turns, [shown, marker, sources], **hidden)
+        clear_btn.click(logic.clear, outputs=[chatbot, turns, shown, marker, sources, export_btn], **hidden)
+        upload_btn.click(lambda: "", None, report, queue=False, **hidden).then(logic.upload, files, [report, files, *kb_outs], concurrency_limit=1,
+                         concurrency_id="kb_write", **hidden)
+        remove_btn.click(logic.remove, remove_dd, [report, *kb_outs], js=CONFIRM_REMOVE_JS,
+                         concurrency_limit=1, concurrency_id="kb_write", **hidden)
+        view_dd.change(logic.view_doc, view_dd, chunks_html, **hidden)
+        gr.api(logic.api_ask, api_name="ask", concurrency_limit=8, concurrency_id="answer",
+               api_description="回答一个问题，返回与 `planqa ask --json` 相同的对象；输入有误时返回 {\"error\": ...}")
+    return demo
+
+
+def warm_up(assistant, say: Callable[[str], None] = print) -> None:
+    """Build or open the knowledge base and load the models, so the first question is fast."""
+    t = time.perf_counter()
+    if not assistant.has_index() and assistant.settings.corpus == "bundled":
+        from planqa.corpus.document import bundled_paths
+
+        say("planqa: 首次启动，正在为内置文档建立索引…")
+        assistant.ingest(bundled_paths(), progress=say)
+    kb = assistant.kb
+    assistant.retrieve("预热", k=1)
+    assistant.extractive()
+    say(f"planqa: 知识库已就绪（{len(kb.docs)} 个文档、{len(kb.chunks)} 个片段，{time.perf_counter() - t:.1f} 秒）")
+
+
+def launch_kwargs(settings: Settings, host: str | None = None, port: int | None = None) -> dict:
+    """Arguments for ``Blocks.launch``: address (loopback unless told), optional login, limits, look."""
+    env_port = env_flag("GRADIO_SERVER_PORT")
+    try:
+        port = int(port or env_port or settings.port)
+    except ValueError:
+        raise ConfigError(f"GRADIO_SERVER_PORT={env_port!r}：不是端口号") from None
+    user, password = env_flag("PLANQA_APP_USER"), env_flag("PLANQA_APP_PASSWORD")
+    if bool(user) != bool(password):
+        raise ConfigError("登录需要同时设置 PLANQA_APP_USER 和 PLANQA_APP_PASSWORD")
+    theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate",
+                           font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "system-ui", "sans-serif"],
+                           font_mono=["Noto Sans Mono CJK SC", "ui-monospace", "monospace"])
+    return {"server_name": host or settings.host, "server_port": port,
+            "auth": (user, password) if user else None, "auth_message": "请输入 planqa 的用户名和密码",
+            "max_file_size": settings.max_upload_mb * MB, "theme": theme, "css": R.APP_CSS,
+            "footer_links": ["api", "settings"], "show_error": False}
+
+
+def launch(settings: Settings, host: str | None = None, port: int | None = None, *, assistant=None,
+           block: bool = True, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
+    """Warm up, build and serve the app (127.0.0.1 unless ``host`` or settings say otherwise)."""
+    from planqa.rag.service import Assistant
+
+    kwargs = launch_kwargs(settings, host, port)
+    if kwargs["server_name"] not in ("127.0.0.1", "localhost", "::1") and not kwargs["auth"]:
+        print(f"planqa: 注意：服务监听 {kwargs['server_name']} 且未设置登录（PLANQA_APP_USER/PLANQA_APP_PASSWORD）")
+    assistant = assistant or Assistant(settings)
+    warm_up(assistant)
+    demo = build_app(assistant, extra_tabs)
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(prevent_thread_lock=not block, **kwargs)
+    return demo

@@ -1,0 +1,378 @@
+"""Pure rendering for the app: answers, cited sources, documents and exports as HTML/Markdown strings.
+
+Works on the ``answer_to_json`` object (the same one the API returns), so the
+chat view, the API and the export share one format. No gradio import, no I/O.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from planqa.corpus.loaders import SUPPORTED_SUFFIXES
+from planqa.rag.serialize import lines_label
+
+EXAMPLE_QUESTIONS = (
+    "新河街道“十四五”期间商品销售总额累计目标是多少？",
+    "海滨街道工业总产值2025年目标是多少？",
+    "塘沽街道规划新增多少张养老床位？",
+    "静海镇城乡居民可支配收入2025年预计达到多少？",
+    "静海区2021年计划建设多少个5G基站？",
+)
+KB_HEADERS = ["标题", "地区", "类型", "日期", "片段", "表格行", "文件"]
+_PLACE_PART = re.compile(r".+?(?:自治区|特别行政区|省|自治州|市|新区|区|县|旗|街道|镇|乡)")
+_MARK_GAP = r"(?:\s|\*\*|__)*"
+_PLAN_TITLE = re.compile(r"国民经济和社会发展第([一二三四五六七八九十]+)个五年规划和二[〇零○]([一二三四五六七八九〇零○]{2})年远景目标纲要")
+
+APP_CSS = """
+.gradio-container { max-width: 1360px !important; margin: 0 auto; }
+#pq-chat .message { font-size: 15px; line-height: 1.7; }
+#pq-sources-col { position: sticky; top: 8px; }
+"""
+PANEL_CSS = """
+.pq-sources { max-height: 640px; overflow-y: auto; display: flex; flex-direction: column; gap: 10px; }
+.pq-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px;
+  background: var(--background-fill-primary); }
+.pq-card.pq-active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+.pq-head { display: flex; gap: 8px; align-items: baseline; font-weight: 600; }
+.pq-n { color: var(--color-accent); white-space: nowrap; }
+.pq-title { font-size: 14px; }
+.pq-path, .pq-where { color: var(--body-text-color-subdued); font-size: 12px; margin-top: 2px; }
+.pq-text { margin-top: 6px; font-size: 14px; line-height: 1.75; white-space: pre-wrap; }
+.pq-text mark, .pq-row tr.pq-hit td { background: #fde68a; color: #1f2937; }
+.pq-row { border-collapse: collapse; margin-top: 6px; font-size: 13px; width: 100%; }
+.pq-row caption { text-align: left; font-size: 12px; color: var(--body-text-color-subdued); padding-bottom: 2px; }
+.pq-row th, .pq-row td { border: 1px solid var(--border-color-primary); padding: 3px 8px; text-align: left; }
+.pq-row th { background: var(--background-fill-secondary); font-weight: 500; }
+.pq-empty { color: var(--body-text-color-subdued); padding: 12px; font-size: 14px; }
+.pq-refused { background: #fef3c7; color: #92400e; border-radius: 6px; padding: 8px 10px; font-size: 14px; }
+.pq-doc { max-height: 720px; overflow-y: auto; padding-right: 6px; }
+.pq-doc h4 { margin: 12px 0 4px; }
+.pq-header h1 { font-size: 22px; margin: 4px 0 2px; }
+.pq-header p { margin: 0; color: var(--body-text-color-subdued); font-size: 14px; }
+"""
+
+
+# ---- small labels ---------------------------------------------------------------------------
+def short_place(place: str) -> str:
+    """The most specific unit of a place name.
+
+    >>> short_place("天津市滨海新区新河街道"), short_place("天津市静海区"), short_place("")
+    ('新河街道', '静海区', '')
+    """
+    parts = _PLACE_PART.findall(place)
+    return parts[-1] if parts else place
+
+
+def doc_label(title: str, place: str = "", doc_type: str = "", period: str = "") -> str:
+    """A short name for a document in menus: place, type and period when known, else the title.
+
+    >>> doc_label("天津市静海区2021年政府工作报告", "天津市静海区", "政府工作报告", "2021年")
+    '静海区 政府工作报告（2021年）'
+    >>> doc_label("一份很长很长的文件标题" * 4)
+    '一份很长很长的文件标题一份很长很长的文件标题一份很…'
+    """
+    if place and doc_type:
+        return f"{short_place(place)} {doc_type}" + (f"（{period}）" if period else "")
+    return title if len(title) <= 26 else title[:25] + "…"
+
+
+def heading_path(headings: Sequence[str]) -> str:
+    return " › ".join(h for h in headings if h)
+
+
+def marker_choices(answer: dict | None) -> list[str]:
+    """Radio labels for the cited passages of an answer.
+
+    >>> marker_choices({"citations": [{"n": 1}, {"n": 3}]})
+    ['[1]', '[3]']
+    """
+    return [f"[{c['n']}]" for c in (answer or {}).get("citations", [])]
+
+
+def marker_number(label: str | None) -> int | None:
+    """``"[3]"`` → 3; anything else → None."""
+    m = re.fullmatch(r"\[(\d+)\]", (label or "").strip())
+    return int(m.group(1)) if m else None
+
+
+# ---- highlighting ---------------------------------------------------------------------------
+def highlight(text: str, quote: str) -> str:
+    """``text`` as HTML with ``quote`` wrapped in <mark>; whitespace and ** inside may differ.
+
+    >>> highlight("第一句。目标 46 亿元。<b>", "目标46亿元。")
+    '第一句。<mark>目标 46 亿元。</mark>&lt;b&gt;'
+    >>> highlight("没有对应", "别的句子")
+    '没有对应'
+    """
+    chars = [c for c in quote if not c.isspace()]
+    if not chars:
+        return html.escape(text)
+    pattern = _MARK_GAP.join(re.escape(c) for c in chars)
+    m = re.search(pattern, text)
+    if not m:
+        return html.escape(text)
+    a, b = m.span()
+    return f"{html.escape(text[:a])}<mark>{html.escape(text[a:b])}</mark>{html.escape(text[b:])}"
+
+
+def split_row(text: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """A rendered table row → (labels, cells): labels are caption/category/name, cells (header, value).
+
+    >>> split_row("专栏1｜商品销售总额累计（亿元）｜2020：7.5｜2025：46")
+    (['专栏1', '商品销售总额累计（亿元）'], [('2020', '7.5'), ('2025', '46')])
+    """
+    labels, cells = [], []
+    for part in text.split("｜"):
+        if "：" in part:
+            head, _, value = part.partition("：")
+            cells.append((head, value))
+        else:
+            labels.append(part)
+    return labels, cells
+
+
+def render_row_table(text: str, marked: bool = True) -> str:
+    """A table-row passage as a small HTML table (caption above, the row highlighted)."""
+    return render_rows_table([text], marked)
+
+
+def render_rows_table(texts: Sequence[str], marked: bool = False) -> str:
+    """Rows of one indicator table (same caption and columns) as one HTML table."""
+    parsed = [split_row(t) for t in texts]
+    if not parsed or not all(cells for _, cells in parsed):
+        return "".join(f'<div class="pq-text">{html.escape(t)}</div>' for t in texts)
+    labels, cells = parsed[0]
+    caption = " · ".join(labels[:-1])
+    head = "".join(f"<th>{html.escape(h)}</th>" for h, _ in cells)
+    cls = ' class="pq-hit"' if marked else ""
+    body = "".join(f"<tr{cls}><td>{html.escape(lab[-1] if lab else '')}</td>"
+                   + "".join(f"<td>{html.escape(v)}</td>" for _, v in cs) + "</tr>" for lab, cs in parsed)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="pq-row">{cap}<thead><tr><th>指标</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def group_rows(texts: Sequence[str]) -> list[list[str]]:
+    """Consecutive table-row texts grouped by (caption, column headers).
+
+    >>> group_rows(["表1｜甲｜2020：1", "表1｜乙｜2020：2", "表2｜丙｜2025：3"])
+    [['表1｜甲｜2020：1', '表1｜乙｜2020：2'], ['表2｜丙｜2025：3']]
+    """
+    groups: list[list[str]] = []
+    last = None
+    for t in texts:
+        labels, cells = split_row(t)
+        key = (tuple(labels[:-1]), tuple(h for h, _ in cells))
+        if groups and key == last:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+        last = key
+    return groups
+
+
+# ---- sources panel --------------------------------------------------------------------------
+def _passage(answer: dict, n: int) -> dict:
+    passages = answer.get("passages", [])
+    return passages[n - 1] if 0 < n <= len(passages) else {}
+
+
+def render_source_card(citation: dict, passage: dict, active: bool = False) -> str:
+    """One cited passage: number, title, heading path, file and lines, text with the quote marked."""
+    n = citation["n"]
+    kind = passage.get("kind", "text")
+    text = passage.get("text", "")
+    body = render_row_table(text) if kind == "table_row" else \
+        f'<div class="pq-text">{highlight(text, citation.get("quote", ""))}</div>'
+    path = heading_path(citation.get("headings", []))
+    where = f'{html.escape(citation.get("source", ""))} · {lines_label(citation["start_line"], citation["end_line"])}'
+    if kind == "table_row":
+        where += " · 指标表"
+    return (f'<section class="pq-card{" pq-active" if active else ""}" id="pq-src-{n}" data-n="{n}">'
+            f'<div class="pq-head"><span class="pq-n">[{n}]</span>'
+            f'<span class="pq-title">{html.escape(citation.get("title", ""))}</span></div>'
+            + (f'<div class="pq-path">{html.escape(path)}</div>' if path else "")
+            + f'<div class="pq-where">{where}</div>{body}</section>')
+
+
+def render_sources(answer: dict | None, active: int | None = None) -> str:
+    """The source panel for one answer (or a hint when there is none yet)."""
+    if not answer:
+        return ('<div class="pq-sources pq-empty">提问后，这里显示回答所引用的原文段落：'
+                "文件、章节、行号，并高亮被引用的句子。</div>")
+    if answer.get("error"):
+        return f'<div class="pq-sources pq-empty">{html.escape(answer["error"])}</div>'
+    cites = answer.get("citations", [])
+    if not cites:
+        return _render_nearest(answer)
+    active = active if active in {c["n"] for c in cites} else cites[0]["n"]
+    cards = "".join(render_source_card(c, _passage(answer, c["n"]), c["n"] == active) for c in cites)
+    return f'<div class="pq-sources">{cards}</div>'
+
+
+def _render_nearest(answer: dict) -> str:
+    passages = answer.get("passages", [])[:3]
+    if not passages:
+        return '<div class="pq-sources pq-empty">没有检索到任何段落：知识库为空，或筛选条件排除了所有文档。</div>'
+    items = "".join(
+        f'<details><summary>{html.escape(p["title"])} · {html.escape(heading_path(p["headings"]))} · '
+        f'{lines_label(p["start_line"], p["end_line"])}</summary>'
+        f'<div class="pq-text">{html.escape(p["text"])}</div></details>' for p in passages)
+    return (f'<div class="pq-sources"><div class="pq-refused">文档中没有可引用的依据。'
+            f"以下是最接近的检索结果，仅供参考：</div>{items}</div>")
+
+
+# ---- chat messages and export ---------------------------------------------------------------
+def short_title(title: str) -> str:
+    """A document title with the standard five-year-plan wording abbreviated.
+
+    >>> short_title("新河街道国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要")
+    '新河街道“十四五”规划纲要'
+    """
+    return _PLAN_TITLE.sub(lambda m: f"“{m.group(1)}五”规划纲要", title)
+
+
+def source_line(c: dict, compact: bool = False) -> str:
+    """``[n] 标题 › 章节（文件，第x–y行）`` for one citation; compact: short title, last heading."""
+    heads = c.get("headings", [])
+    parts = (short_title(c.get("title", "")), *heads[-1:]) if compact else (c.get("title", ""), *heads)
+    where = " › ".join(x for x in parts if x)
+    return f"[{c['n']}] {where}（{c.get('source', '')}，{lines_label(c['start_line'], c['end_line'])}）"
+
+
+def render_chat_message(answer: dict) -> str:
+    """The assistant's chat message: answer with [n] markers, notices, then a short source list."""
+    if answer.get("error"):
+        return f"**无法回答**：{answer['error']}"
+    out = []
+    if answer.get("refused"):
+        out.append("**未找到依据**")
+    out.append(answer.get("answer", ""))
+    out += [f"> 提示：{note}" for note in answer.get("notices", [])]
+    cites = answer.get("citations", [])
+    if cites:
+        out.append("**来源**\n\n" + "\n".join(f"- {source_line(c, compact=True)}" for c in cites))
+    return "\n\n".join(out)
+
+
+def chat_messages(turns: Iterable[dict]) -> list[dict]:
+    """Chatbot messages (role/content dicts) for the conversation so far."""
+    msgs = []
+    for t in turns:
+        msgs.append({"role": "user", "content": t.get("question", "")})
+        msgs.append({"role": "assistant", "content": render_chat_message(t)})
+    return msgs
+
+
+def conversation_markdown(turns: Sequence[dict], when: str = "") -> str:
+    """The whole conversation as a Markdown document with numbered sources and quotes."""
+    out = ["# planqa 问答记录", ""]
+    if when:
+        out += [f"导出时间：{when}", ""]
+    for i, t in enumerate(turns, 1):
+        out += [f"## 问题 {i}：{t.get('question', '')}", ""]
+        if t.get("error"):
+            out += [f"无法回答：{t['error']}", ""]
+            continue
+        out += [t.get("answer", ""), ""]
+        out += [f"> 提示：{note}" for note in t.get("notices", [])]
+        if t.get("notices"):
+            out.append("")
+        if t.get("citations"):
+            out += ["**来源**", ""]
+            for c in t["citations"]:
+                out += [f"- {source_line(c)}", f"  > “{c.get('quote', '')}”"]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ---- knowledge base tab ---------------------------------------------------------------------
+def kb_rows(records: Iterable, table_rows: dict[str, int] | None = None) -> list[list]:
+    """Table rows (see KB_HEADERS) for ``DocRecord``-like objects; ``table_rows``: doc_id → rebuilt rows."""
+    rows = []
+    for r in sorted(records, key=lambda r: (r.meta.place, r.meta.date, r.source)):
+        m = r.meta
+        rows.append([m.title, short_place(m.place), m.doc_type, m.date, r.chunks,
+                     (table_rows or {}).get(r.doc_id, 0), r.source])
+    return rows
+
+
+def render_doc_chunks(chunks: Sequence, limit: int = 400) -> str:
+    """A document's chunks (kind text) and rebuilt table rows (kind table_row) as HTML."""
+    if not chunks:
+        return '<div class="pq-empty">这个文档没有片段。</div>'
+    rows = [c for c in chunks if c.kind == "table_row"]
+    texts = [c for c in chunks if c.kind != "table_row"]
+    out = [f'<div class="pq-doc"><p class="pq-where">共 {len(texts)} 个正文片段、{len(rows)} 个重建的表格行。</p>']
+    if rows:
+        out.append("<h4>重建的指标表行</h4>")
+        out += [render_rows_table(group) for group in group_rows([c.text for c in rows])]
+    out.append("<h4>正文片段</h4>")
+    for i, c in enumerate(texts[:limit], 1):
+        out.append(f'<section class="pq-card"><div class="pq-where">#{i} · {lines_label(c.start_line, c.end_line)}'
+                   f" · {html.escape(heading_path(c.headings)) or '（无标题）'}</div>"
+                   f'<div class="pq-text">{html.escape(c.text)}</div></section>')
+    if len(texts) > limit:
+        out.append(f'<p class="pq-where">（其余 {len(texts) - limit} 个片段未显示）</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def safe_upload_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A file name safe to create in a fresh directory: basename only, no odd characters, unique.
+
+    >>> safe_upload_name("../../etc/测试镇 规划(2021).TXT")
+    '测试镇_规划_2021.txt'
+    >>> safe_upload_name("..\\\\x.md", taken={"x.md"})
+    'x_2.md'
+    >>> safe_upload_name(".txt")
+    'upload.txt'
+    """
+    base = re.split(r"[\\/]", name)[-1]
+    m = re.search(r"\.[A-Za-z0-9]{1,10}$", base)
+    suffix = m.group(0).lower() if m else ""
+    stem = base[:m.start()] if m else base
+    stem = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", stem).strip("._")[:80] or "upload"
+    out, k, taken = f"{stem}{suffix}", 2, set(taken)
+    while out in taken:
+        out, k = f"{stem}_{k}{suffix}", k + 1
+    return out
+
+
+def check_uploads(files: Sequence[tuple[str, int]], max_mb: int, max_files: int,
+                  suffixes: Sequence[str] = SUPPORTED_SUFFIXES) -> list[str]:
+    """Reasons (in Chinese) why a batch of (name, size in bytes) uploads is refused; [] when fine."""
+    problems = []
+    if not files:
+        return ["请先选择要上传的文件"]
+    if len(files) > max_files:
+        problems.append(f"一次最多上传 {max_files} 个文件（本次 {len(files)} 个）")
+    for name, size in files:
+        base = re.split(r"[\\/]", name)[-1]
+        suffix = Path(base).suffix.lower()
+        if suffix not in suffixes:
+            problems.append(f"{base}：不支持的文件类型 {suffix or '（无扩展名）'}（支持 {' '.join(suffixes)}）")
+        elif size > max_mb * 1024 * 1024:
+            problems.append(f"{base}：文件过大（{size / 1048576:.1f} MB，上限 {max_mb} MB）")
+        elif size == 0:
+            problems.append(f"{base}：文件是空的")
+    return problems
+
+
+def render_ingest_report(report, renamed: dict[str, str] | None = None) -> str:
+    """Markdown summary of an ``IngestReport``: what was added, replaced, unchanged and skipped."""
+    back = {v: k for k, v in (renamed or {}).items()}
+    name = lambda s: back.get(s, s)  # noqa: E731 - show the user's own file name
+    out = []
+    if report.added:
+        out.append("**已入库**：" + "、".join(name(s) for s in report.added))
+    if report.replaced:
+        out.append("**已更新**：" + "、".join(name(s) for s in report.replaced))
+    if report.unchanged:
+        out.append("**内容未变，未重复入库**：" + "、".join(name(s) for s in report.unchanged))
+    for err in report.skipped:
+        out.append(f"**未入库** {name(Path(err.path).name)}：{err.reason}")
+    out.append(f"知识库现有 {report.documents} 个文档、{report.chunks} 个片段。"
+               + ("新文档已可提问。" if report.added or report.replaced else "知识库未改变。"))
+    return "\n\n".join(out)

@@ -1,0 +1,46 @@
+"""Constants and small page helpers shared by the UI tests."""
+from __future__ import annotations
+
+XINHE_Q = "新河街道“十四五”期间商品销售总额累计目标是多少？"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TEST_TOWN = """测试镇国民经济和社会发展第十四个五年规划纲要
+
+第一章 发展目标
+
+到2025年，测试镇绿化覆盖率达到45%，新建口袋公园12个。
+测试镇将持续改善人居环境，建成生态宜居示范镇。
+"""
+
+
+def ask(page, question: str, timeout: float = 30_000) -> None:
+    """Type a question, send it, and wait until the answer (and its source panel) is rendered."""
+    before = page.locator("#pq-chat .message").count()
+    page.fill("#pq-question textarea", question)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "([n]) => document.querySelectorAll('#pq-chat .message').length >= n + 2"
+        " && !document.querySelector('#pq-chat').innerText.includes('正在检索')", arg=[before], timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def last_answer(page) -> str:
+    return page.locator("#pq-chat .message").last.inner_text()
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    page.wait_for_timeout(300)
+
+
+def upload(page, path, timeout: float = 60_000) -> str:
+    """Upload one file on the 知识库 tab and return the ingest report text."""
+    page.locator("#pq-files input[type=file]").set_input_files(str(path))
+    page.locator(f'#pq-files td.filename[aria-label="{path.name}"]').wait_for(timeout=timeout)
+    old = page.inner_text("#pq-kb-report")
+    page.click("#pq-upload")
+    page.wait_for_function(
+        "([old]) => { const t = document.querySelector('#pq-kb-report')?.innerText || '';"
+        " return t !== old && /知识库现有|未入库|入库失败/.test(t) && !/%|\\d\\.\\ds/.test(t); }", arg=[old], timeout=timeout)
+    return page.inner_text("#pq-kb-report")
