@@ -113,3 +113,31 @@ def test_document_view_lists_chunks_and_table_rows(page, artifacts):
     assert "商品销售总额累计" in page.inner_text("body")
     page.get_by_text("重建的指标表行").first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "kb_chunks.png"))
+
+
+def test_briefing_tab_previews_and_offers_downloads(page, artifacts):
+    open_tab(page, "简报")
+    page.get_by_label("主题或指标").fill("养老服务")
+    page.get_by_role("button", name="生成简报").click()
+    preview = page.locator("#pq-brief")
+    preview.get_by_text("各地对比").wait_for(timeout=60_000)
+    text = preview.inner_text()
+    assert "养老服务" in text and "塘沽街道" in text and "48" in text
+    page.screenshot(path=str(artifacts / "brief_tab.png"), full_page=True)
+    page.locator("a[href*='briefing.docx']").first.wait_for(state="attached")
+
+
+def test_eval_tab_runs_an_uploaded_question_file(page, tmp_path, artifacts):
+    qfile = tmp_path / "q.jsonl"
+    qfile.write_text(
+        '{"id": "a", "question": "新河街道商品销售总额累计2025年目标是多少？", "answer": "46亿元", '
+        '"doc": "xinhe_street_14th_plan.txt", "evidence": ["商品销售总额累计(亿元)"], "type": "number"}\n'
+        '{"id": "b", "question": "泰达街道的商品销售总额目标是多少？", "answer": "无", "doc": [], '
+        '"evidence": [], "type": "unanswerable"}\n', encoding="utf-8")
+    open_tab(page, "评测")
+    page.locator("#pq-eval-file input[type=file]").set_input_files(str(qfile))
+    page.get_by_text("q.jsonl").first.wait_for()
+    page.get_by_role("button", name="开始评测").click()
+    page.get_by_text("无答案题拒答率").wait_for(timeout=60_000)
+    assert "检索 hit@1" in page.inner_text("body")
+    page.screenshot(path=str(artifacts / "eval_tab.png"), full_page=True)

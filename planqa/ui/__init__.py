@@ -1,6 +1,6 @@
-"""The Gradio app: 问答 (chat with cited sources), 知识库 (documents), and the ``/ask`` API endpoint.
+"""The Gradio app: 问答 (chat with cited sources), 知识库 (documents), 评测, 简报, and the ``/ask`` API.
 
-The only module that imports gradio. Building the app does no work: the index
+The ui package is the only place that imports gradio. Building the app does no work: the index
 is loaded by ``launch`` (warm-up) or on the first page load. HTML and Markdown
 come from ``planqa.ui_render``; answers from the same chain as the CLI.
 """
@@ -25,6 +25,7 @@ from planqa.rag.chain import QuestionError, clean_question
 from planqa.rag.knowledge_base import KnowledgeBaseError
 from planqa.rag.retrievers import Filters
 from planqa.rag.serialize import answer_to_json
+from planqa.ui.tabs import brief_tab, eval_tab
 
 APP_TITLE = "planqa · 政策文件问答"
 SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active');
@@ -336,6 +337,8 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                 report = gr.Markdown(elem_id="pq-kb-report")
                 view_dd = gr.Dropdown(label="查看文档的片段与表格行", choices=[])
                 chunks_html = gr.HTML('<div class="pq-empty">选择一个文档查看它的片段。</div>', css_template=R.PANEL_CSS)
+            eval_tab(assistant)
+            brief_tab(assistant)
             for build_tab in extra_tabs:
                 build_tab(assistant) if inspect.signature(build_tab).parameters else build_tab()
 
