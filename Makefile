@@ -36,6 +36,7 @@ test: setup browser
 
 QUICK ?=
 bench: setup
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
 
 clean:

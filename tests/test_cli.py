@@ -43,7 +43,7 @@ def test_bad_settings_are_user_errors(capsys, monkeypatch):
     assert code == 2 and "top_k" in err and "not a valid int" in err
     code, _, err = run(capsys, "config", "--set", "no_such_thing=1")
     assert code == 2 and "unknown setting" in err
-    code, _, err = run(capsys, "config", "--config", "/nonexistent/planqa.toml")
+    code, _, err = run(capsys, "config", "--config", "missing-dir/planqa.toml")
     assert code == 2 and "not found" in err
 
 

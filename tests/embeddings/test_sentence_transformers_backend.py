@@ -30,7 +30,7 @@ def minilm(minilm_path):
 
 @pytest.mark.parametrize("name, expected", [
     ("BAAI/bge-small-zh-v1.5", (BGE_ZH_QUERY, "")),
-    ("/models/bge-large-zh", (BGE_ZH_QUERY, "")),
+    ("./models/bge-large-zh", (BGE_ZH_QUERY, "")),
     ("~/.cache/huggingface/hub/models--BAAI--bge-base-zh-v1.5/snapshots/abc123", (BGE_ZH_QUERY, "")),
     ("BAAI/bge-small-en-v1.5", (BGE_EN_QUERY, "")),
     ("BAAI/bge-m3", ("", "")),

@@ -144,7 +144,7 @@ def test_ingest_report_uses_the_users_file_names():
     out = R.render_ingest_report(report, {"测试镇 规划.txt": "测试镇_规划.txt"})
     assert "**已入库**：测试镇 规划.txt" in out and "**未入库** scan.txt：是二进制文件" in out
     assert "新文档已可提问" in out
-    unchanged = R.render_ingest_report(IngestReport(skipped=[LoadError("/t/a.txt", "坏")], chunks=1, documents=1))
+    unchanged = R.render_ingest_report(IngestReport(skipped=[LoadError("t/a.txt", "坏")], chunks=1, documents=1))
     assert "知识库未改变" in unchanged
 
 
