@@ -18,6 +18,7 @@ ENUM_NEXT = re.compile(r"^(二|三|四|五|六|七|八|九|十)是|^第[二三�
 _END = "。；;！!？?"
 SHORT_SENTENCE = 90
 MIN_ANSWER = 16
+NEIGHBOUR = 0.8  # a neighbouring clause joins the answer when it matches nearly as well
 
 
 def render_row(row: TableRow, place: str = "") -> str:
@@ -70,7 +71,7 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     keep = {best}
     # neighbours that carry question words or figures belong to the answer (subject before, figure after)
     for j in (best - 1, best + 1):
-        if 0 <= j < len(clauses) and scores[j] >= 0.5 * scores[best] \
+        if 0 <= j < len(clauses) and scores[j] >= NEIGHBOUR * scores[best] \
                 and (prefer == "list" or HAS_NUMBER.search(clauses[j])) \
                 and sum(len(clauses[i]) for i in keep) + len(clauses[j]) <= SHORT_SENTENCE:
             keep.add(j)
