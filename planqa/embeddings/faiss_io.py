@@ -73,7 +73,7 @@ def read_dir(directory: Path, verify: bool = True) -> tuple[dict[str, Any], np.n
         for name, facts in info["files"].items():
             _verify(directory / name, facts)
     count, dim = info["count"], info["dim"]
-    vectors = _read_npy(directory / VECTORS_FILE, np.float32)
+    vectors = _read_npy(directory / VECTORS_FILE, (np.float32, np.float16))
     ids = _read_npy(directory / IDS_FILE, np.int64)
     if vectors.shape != (count, dim):
         raise IndexCorruptError(directory / VECTORS_FILE, f"holds an array of shape {vectors.shape}, "
@@ -119,16 +119,17 @@ def _verify(path: Path, facts: Any) -> None:
                                 "(altered or corrupt)")
 
 
-def _read_npy(path: Path, dtype: type) -> np.ndarray:
+def _read_npy(path: Path, dtype: type | tuple[type, ...]) -> np.ndarray:
     if not path.is_file():
         raise IndexCorruptError(path, "missing")
     try:
         arr = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
         raise IndexCorruptError(path, f"unreadable ({exc})") from None
-    if not isinstance(arr, np.ndarray) or arr.dtype != dtype:
+    allowed = [np.dtype(d) for d in (dtype if isinstance(dtype, tuple) else (dtype,))]
+    if not isinstance(arr, np.ndarray) or arr.dtype not in allowed:
         raise IndexCorruptError(path, f"holds {getattr(arr, 'dtype', type(arr).__name__)}, "
-                                f"expected {np.dtype(dtype)}")
+                                f"expected {' or '.join(str(d) for d in allowed)}")
     return np.ascontiguousarray(arr)
 
 

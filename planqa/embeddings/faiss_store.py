@@ -1,6 +1,6 @@
 """A persisted FAISS inner-product index over chunk vectors, with ids, filtered search and atomic save/load.
 
-The raw float32 vectors are kept (in memory and as ``vectors.npy``) next to the faiss
+The raw vectors are kept (in memory and as ``vectors.npy``; float16 for ivfpq) next to the faiss
 index, so any index type can be rebuilt, HNSW rows removed, and small filtered
 searches answered exactly. Nothing is pickled; loading never runs stored code.
 """
@@ -51,7 +51,9 @@ class VectorIndex:
         self.params = faiss_types.check_params(params)
         self.meta: dict[str, Any] = {}
         self.built_params: dict[str, int] = {}  # params with auto values (nlist, pq_m) as built
-        self._vectors = np.zeros((0, dim), dtype=np.float32)
+        # the compressed type keeps its exact-rescoring copy in float16: half the memory, same ranking
+        self._dtype = np.float16 if index_type == "ivfpq" else np.float32
+        self._vectors = np.zeros((0, dim), dtype=self._dtype)
         self._ids = np.zeros(0, dtype=np.int64)
         self._index: Any = None  # built on first add: IVF needs vectors to train on
         self._order: np.ndarray | None = None  # argsort of _ids, for id -> row lookups
@@ -105,7 +107,7 @@ class VectorIndex:
             raise ValueError(f"ids already in the index: {clash[:10].tolist()}; remove them first")
         if not len(ids):
             return
-        self._vectors = np.concatenate([self._vectors, vectors])
+        self._vectors = np.concatenate([self._vectors, vectors.astype(self._dtype, copy=False)])
         self._ids = np.concatenate([self._ids, ids])
         self._order = None
         if self._index is None:
@@ -139,9 +141,10 @@ class VectorIndex:
         if not len(self._ids):
             return
         index, params = faiss_types.new_index(self.index_type, self.dim, len(self._ids), self.params)
+        full = self._vectors.astype(np.float32, copy=False)
         if faiss_types.needs_training(self.index_type):
-            index.train(self._vectors)
-        index.add_with_ids(self._vectors, self._ids)
+            index.train(full)
+        index.add_with_ids(full, self._ids)
         self._index, self.built_params = index, params
 
     def search(self, query_vecs: np.ndarray, k: int,
@@ -218,7 +221,8 @@ class VectorIndex:
             raise IndexCorruptError(Path(directory) / "index.json", str(exc)) from None
         index.meta = dict(info.get("meta") or {})
         index.built_params = dict(info.get("built_params") or {})
-        index._vectors, index._ids, index._index = vectors, ids, faiss_index
+        index._vectors = vectors.astype(index._dtype, copy=False)
+        index._ids, index._index = ids, faiss_index
         return index
 
     def _allowed_rows(self, allowed: np.ndarray | list[int]) -> np.ndarray:
@@ -240,7 +244,7 @@ class VectorIndex:
         pos = np.searchsorted(self._ids, candidates, sorter=order).clip(0, len(order) - 1)
         rows = order[pos]
         valid = (candidates >= 0) & (self._ids[rows] == candidates)
-        sims = np.einsum("md,mcd->mc", queries, self._vectors[rows])
+        sims = np.einsum("md,mcd->mc", queries, self._vectors[rows].astype(np.float32, copy=False))
         sims[~valid] = -np.inf
         best = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         scores = np.take_along_axis(sims, best, axis=1).astype(np.float32)
@@ -251,7 +255,7 @@ class VectorIndex:
         return scores, ids
 
     def _exact_search(self, queries: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        sims = queries @ self._vectors[rows].T
+        sims = queries @ self._vectors[rows].astype(np.float32, copy=False).T
         kk = min(k, len(rows))
         top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
         top_scores = np.take_along_axis(sims, top, axis=1)

@@ -202,3 +202,24 @@ def test_recall_at_k():
     assert recall_at_k(np.array([[1, 2], [5, -1]]), np.array([[1, 2], [5, -1]]), 2) == 1.0
     assert recall_at_k(np.array([[9, 8, 1]]), np.array([[1, 2, 3]]), 2) == 0.0
     assert recall_at_k(np.array([[-1]]), np.array([[-1]]), 1) == 1.0
+
+
+def test_compressed_index_memory_and_recall():
+    import faiss
+
+    from tests.embeddings.conftest import clustered, unit_rows
+
+    # like real chunk vectors: many near-duplicates around a few thousand topics
+    rng = np.random.default_rng(8)
+    base = clustered(2000, 512, seed=7)
+    noise = rng.standard_normal((20_000, 512)) / np.sqrt(512)
+    data = unit_rows(base[rng.integers(0, 2000, 20_000)] + 0.3 * noise).astype(np.float32)
+    queries = unit_rows(data[rng.choice(len(data), 50)] + 0.05 * noise[:50]).astype(np.float32)
+    flat = VectorIndex.build(data, index_type="flat")
+    pq = VectorIndex.build(data, index_type="ivfpq")
+    assert pq.vectors.dtype == np.float16 and flat.vectors.dtype == np.float32
+    per_chunk = (pq.vectors.nbytes + pq.ids.nbytes + len(faiss.serialize_index(pq._index))) / len(data)
+    assert per_chunk <= 1536, per_chunk
+    _, exact = flat.search(queries, 10)
+    _, approx = pq.search(queries, 10)
+    assert recall_at_k(approx, exact, 10) >= 0.95
