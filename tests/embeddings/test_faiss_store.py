@@ -165,11 +165,11 @@ def test_search_time_params_change_results(vectors, queries, exact):
     assert recall_at_k(index.search(queries, 10)[1], exact[1], 10) == 1.0 > low
 
 
-def test_auto_picks_flat_below_threshold_else_hnsw(vectors):
+def test_auto_picks_flat_below_threshold_else_ivf(vectors):
     x, ids = vectors
     assert VectorIndex.build(x, ids, "auto").index_type == "flat"
     threshold = Settings().with_overrides({"index_auto_threshold": 1000}).index_auto_threshold
-    assert VectorIndex.build(x, ids, "auto", auto_threshold=threshold).index_type == "hnsw"
+    assert VectorIndex.build(x, ids, "auto", auto_threshold=threshold).index_type == "ivf"
     assert resolve_index_type("auto", 999, 1000) == "flat"
     with pytest.raises(ValueError):
         resolve_index_type("lsh", 10, 1000)
