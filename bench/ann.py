@@ -117,8 +117,9 @@ def measure(index_type: str, vectors: np.ndarray, queries: np.ndarray, exact: np
            "search_params": {k: v for k, v in chosen.items() if k in faiss_types.DEFAULT_PARAMS},
            **_lat(first + again), "recall@10_vs_flat": chosen["recall@10"], "sweep": sweep}
     per_chunk = index_bytes(index) / n
-    row.update({"bytes_per_chunk": round(per_chunk), "stored_float32_bytes_per_chunk": 4 * d + 8,
-                "vector_index_bytes_per_chunk": round(per_chunk + 4 * d + 8),
+    stored = index.vectors.itemsize * d + 8  # VectorIndex's own copy (float16 for ivfpq) and its id
+    row.update({"bytes_per_chunk": round(per_chunk), "stored_vector_bytes_per_chunk": stored,
+                "vector_index_bytes_per_chunk": round(per_chunk + stored),
                 "rss_delta_bytes_per_chunk": round(resident / n)})
     if index_type == "ivfpq":
         row["fp16_refine"] = fp16_refine(index, vectors, queries, exact)

@@ -69,7 +69,7 @@ def memory_per_chunk(rows: list[dict], loaded_rows: dict) -> list[dict]:
         return []
     n = max(r["chunks"] for r in rows)
     at = {r["index"]: r for r in rows if r["chunks"] == n}
-    items = [("float32 vectors kept by VectorIndex", at["flat"]["stored_float32_bytes_per_chunk"])]
+    items = [("float32 vectors kept by VectorIndex", at["flat"].get("stored_vector_bytes_per_chunk", at["flat"].get("stored_float32_bytes_per_chunk")))]
     items += [(f"faiss {name} structure", at[name]["bytes_per_chunk"]) for name in ("flat", "hnsw", "ivf", "ivfpq")
               if name in at]
     items += [("BM25 matrices (bm25s CSC)", at["flat"]["bm25_bytes_per_chunk"]),

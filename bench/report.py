@@ -121,7 +121,7 @@ def scale(res: dict) -> list[str]:
     out += ["", "*ANN* = one `VectorIndex.search(q, 10)` per dev question (query vector precomputed). *hybrid* = "
             "planqa's `HybridRetriever` end to end: query embedding, jieba tokens, BM25 top-50, ANN top-50, weighted "
             "RRF, place preference. *index B/chunk* = the faiss structure as `faiss.write_index` writes it; "
-            "*VectorIndex B/chunk* adds the float32 copy of every vector (+ id) that `VectorIndex` keeps in memory. "
+            "*VectorIndex B/chunk* adds the copy of every vector (+ id) that `VectorIndex` keeps in memory (float32; float16 for ivfpq). "
             "BM25 figures repeat on every row of a size (one BM25 index per size).", "",
             f"![benchmark chart]({res['meta']['chart']})", ""]
     return out

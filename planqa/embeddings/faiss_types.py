@@ -17,7 +17,7 @@ DEFAULT_PARAMS: dict[str, int] = {
     "nprobe": 16,  # IVF lists visited per query
     "pq_m": 0,  # PQ sub-quantizers; 0 = a divisor of dim near dim / 8 (8 dims per byte)
     "pq_nbits": 8,  # bits per sub-quantizer code
-    "refine": 4,  # ivfpq: fetch refine * k by PQ codes, re-rank them exactly (1 = off)
+    "refine": 8,  # ivfpq: fetch refine * k by PQ codes, re-rank them exactly (1 = off); 8 keeps recall@10 ≥ 0.95 at 1M
 }
 
 
