@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Callable
 
 from planqa.config import ConfigError, Settings, load_settings
@@ -277,12 +278,8 @@ def cmd_ask(args, settings: Settings) -> int:
 def cmd_compare(args, settings: Settings) -> int:
     from planqa.rag.briefing import compare
     from planqa.rag.briefing_render import compare_markdown
-    from planqa.rag.knowledge_base import KnowledgeBaseError
 
-    try:
-        rows = compare(_assistant(settings), args.subject, places=args.places or None)
-    except (ValueError, KnowledgeBaseError) as exc:
-        raise UserError(str(exc)) from None
+    rows = _across_places(compare, settings, args.subject, args.places)
     print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else compare_markdown(rows, args.subject))
     return 0
 
@@ -291,29 +288,34 @@ def cmd_compare(args, settings: Settings) -> int:
 def cmd_brief(args, settings: Settings) -> int:
     from planqa.rag.briefing import build_briefing
     from planqa.rag.briefing_render import briefing_docx, briefing_markdown
-    from planqa.rag.knowledge_base import KnowledgeBaseError
 
-    try:
-        briefing = build_briefing(_assistant(settings), args.topic, places=args.places or None)
-    except (ValueError, KnowledgeBaseError) as exc:
-        raise UserError(str(exc)) from None
+    briefing = _across_places(build_briefing, settings, args.topic, args.places)
     text = briefing_markdown(briefing)
     if args.out:
-        try:
-            with open(args.out, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise UserError(f"无法写入 {args.out}（{exc.strerror}）") from None
-        print(f"已写入 {args.out}")
+        _write(args.out, lambda path: Path(path).write_text(text, encoding="utf-8"))
     else:
         print(text)
     if args.docx:
-        try:
-            briefing_docx(briefing, args.docx)
-        except OSError as exc:
-            raise UserError(f"无法写入 {args.docx}（{exc.strerror}）") from None
-        print(f"已写入 {args.docx}")
+        _write(args.docx, lambda path: briefing_docx(briefing, path))
     return 0
+
+
+def _across_places(fn, settings: Settings, subject: str, places):
+    """Run a compare/briefing function, turning its input and knowledge-base errors into user errors."""
+    from planqa.rag.knowledge_base import KnowledgeBaseError
+
+    try:
+        return fn(_assistant(settings), subject, places=places or None)
+    except (ValueError, KnowledgeBaseError) as exc:
+        raise UserError(str(exc)) from None
+
+
+def _write(path: str, write) -> None:
+    try:
+        write(path)
+    except OSError as exc:
+        raise UserError(f"无法写入 {path}（{exc.strerror}）") from None
+    print(f"已写入 {path}")
 
 
 @command("serve")

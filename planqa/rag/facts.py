@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from planqa.corpus.text import halfwidth, line_of, line_starts, normalize, norm_numbers, number_forms, \
+from planqa.corpus.text import halfwidth, line_of, line_starts, normalize, norm_numbers, \
     numbers_in, sentence_spans, squash
+from planqa.rag.citations import unsupported_numbers as check_numbers
 from planqa.rag.compose import UNIT_NUMBER, render_row
 from planqa.rag.query import place_aliases
 from planqa.rag.topics import TopicTerms, find_terms
@@ -227,7 +228,7 @@ def unsupported_numbers(fact: Fact, doc_text: str) -> list[str]:
         labels = set().union(*(norm_numbers(h) for h, _ in fact.chunk.row.cells))
         h0, h1 = fact.header_lines
         support |= norm_numbers("\n".join(lines[h0 - 1:h1])) & labels
-    return [min(forms, key=len) for forms in number_forms(fact.text) if not forms & support]
+    return check_numbers(fact.text, support)
 
 
 def row_value(row: TableRow) -> str:
