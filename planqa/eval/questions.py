@@ -88,25 +88,49 @@ def find_evidence_lines(doc_text: str, quote: str) -> tuple[int, int] | None:
     >>> find_evidence_lines("abc", "xyz") is None
     True
     """
+    spans = find_all_evidence_lines(doc_text, quote, limit=1)
+    return spans[0] if spans else None
+
+
+def find_all_evidence_lines(doc_text: str, quote: str, limit: int = 20) -> list[tuple[int, int]]:
+    """Line spans of every (non-overlapping) whitespace-insensitive match of ``quote``, in order.
+
+    Plans repeat themselves (a goal in the overview, again in its chapter, again
+    in a 专栏 box): each place the quoted words stand is evidence.
+
+    >>> find_all_evidence_lines("甲乙\\n丙\\n甲 乙", "甲乙")
+    [(1, 1), (3, 3)]
+    """
     needle = normalize_ws(quote)
     if not needle:
-        return None
+        return []
     stripped, starts, lines = _stripped_index(doc_text)
-    pos = stripped.find(needle)
-    if pos < 0:
-        return None
-    return _line_at(starts, lines, pos), _line_at(starts, lines, pos + len(needle) - 1)
+    spans, pos = [], stripped.find(needle)
+    while pos >= 0 and len(spans) < limit:
+        spans.append((_line_at(starts, lines, pos), _line_at(starts, lines, pos + len(needle) - 1)))
+        pos = stripped.find(needle, pos + len(needle))
+    return spans
 
 
 def evidence_spans(q: Question, doc_texts: Mapping[str, str]) -> dict[str, list[tuple[int, int]]]:
-    """Per named document (that ``doc_texts`` holds), the line spans of the quotes found there."""
-    spans: dict[str, list[tuple[int, int]]] = {}
+    """Per named document (that ``doc_texts`` holds), the line spans where the quotes are found.
+
+    A quote that occurs several times contributes every occurrence.
+    """
+    return {doc: [span for quote, spans in per_quote for span in spans]
+            for doc, per_quote in evidence_occurrences(q, doc_texts).items()}
+
+
+def evidence_occurrences(q: Question, doc_texts: Mapping[str, str]
+                         ) -> dict[str, list[tuple[str, list[tuple[int, int]]]]]:
+    """Per named document, each quote found there with all its line spans."""
+    out: dict[str, list[tuple[str, list[tuple[int, int]]]]] = {}
     for doc in q.docs:
         if doc not in doc_texts:
             continue
-        found = (find_evidence_lines(doc_texts[doc], quote) for quote in q.evidence)
-        spans[doc] = [span for span in found if span is not None]
-    return spans
+        found = ((quote, find_all_evidence_lines(doc_texts[doc], quote)) for quote in q.evidence)
+        out[doc] = [(quote, spans) for quote, spans in found if spans]
+    return out
 
 
 def bundled_questions_path() -> Path:

@@ -13,21 +13,29 @@ from typing import Callable, Iterable
 
 from planqa.eval.metrics import (char_f1, doc_coverage, hit_at, list_recall, mrr_at, ndcg_at,
                                  numbers_present, percentile, relevant, rouge_l)
-from planqa.eval.questions import Question, evidence_spans
+from planqa.eval.questions import Question, evidence_occurrences
 from planqa.rag.serialize import answer_to_json
 
 _MARK = re.compile(r"\[\d+\]")
 
 
-def score_question(q: Question, pred: dict, gold: dict[str, list[tuple[int, int]]]) -> dict:
-    """Scores of one prediction (the ``ask --json`` object) against its gold question."""
+Occurrences = dict[str, list[tuple[str, list[tuple[int, int]]]]]
+
+
+def score_question(q: Question, pred: dict, occurrences: Occurrences) -> dict:
+    """Scores of one prediction (the ``ask --json`` object) against its gold question.
+
+    ``occurrences`` holds, per document, each evidence quote with every line span
+    where it stands; a passage or citation at any of them points at the evidence.
+    """
+    gold = {doc: [span for _, spans in quotes for span in spans] for doc, quotes in occurrences.items()}
     passages = pred["passages"]
     flags = [relevant(p["source"], p["start_line"], p["end_line"], gold) for p in passages]
     s: dict = {"refused": pred["refused"], "answer_chars": len(_MARK.sub("", pred["answer"]))}
     if not q.answerable:
         s["refusal_correct"] = float(pred["refused"])
         return s
-    n_rel = sum(len(v) for v in gold.values())
+    n_rel = sum(len(quotes) for quotes in occurrences.values())
     s.update({"hit@1": hit_at(flags, 1), "hit@3": hit_at(flags, 3), "hit@5": hit_at(flags, 5),
               "hit@10": hit_at(flags, 10), "mrr@10": mrr_at(flags, 10), "ndcg@10": ndcg_at(flags, 10, n_rel),
               "first_relevant": next((i for i, f in enumerate(flags, 1) if f), None),
@@ -49,17 +57,18 @@ def score_question(q: Question, pred: dict, gold: dict[str, list[tuple[int, int]
     if cites:
         ok = [relevant(c["source"], c["start_line"], c["end_line"], gold) for c in cites]
         s["citation_precision"] = sum(ok) / len(ok)
-        s["citation_recall"] = _citation_recall(cites, gold)
+        s["citation_recall"] = _citation_recall(cites, occurrences)
     return s
 
 
-def _citation_recall(cites: list[dict], gold: dict[str, list[tuple[int, int]]]) -> float:
-    spans = [(src, sp) for src, sps in gold.items() for sp in sps]
-    if not spans:
+def _citation_recall(cites: list[dict], occurrences: Occurrences) -> float:
+    """Share of evidence quotes cited at one of the places they stand."""
+    quotes = [(doc, spans) for doc, items in occurrences.items() for _, spans in items]
+    if not quotes:
         return 0.0
-    got = sum(1 for src, sp in spans if any(relevant(c["source"], c["start_line"], c["end_line"], {src: [sp]})
-                                            for c in cites))
-    return got / len(spans)
+    got = sum(1 for doc, spans in quotes
+              if any(relevant(c["source"], c["start_line"], c["end_line"], {doc: spans}) for c in cites))
+    return got / len(quotes)
 
 
 def aggregate(rows: list[tuple[Question, dict]]) -> dict[str, float]:
@@ -104,7 +113,7 @@ def evaluate(assistant, questions: Iterable[Question], progress: Callable[[int, 
     for i, q in enumerate(questions, 1):
         answer = assistant.ask(q.question)
         pred = answer_to_json(answer, q.id)
-        gold = evidence_spans(q, texts) if q.answerable else {}
+        gold = evidence_occurrences(q, texts) if q.answerable else {}
         scores = score_question(q, pred, gold)
         pred.update({"type": q.type, "gold_answer": q.answer, "gold_docs": list(q.docs), "scores": scores})
         predictions.append(pred)

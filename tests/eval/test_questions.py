@@ -13,7 +13,9 @@ from planqa.eval.questions import (
     Question,
     QuestionFileError,
     bundled_questions_path,
+    evidence_occurrences,
     evidence_spans,
+    find_all_evidence_lines,
     find_evidence_lines,
     load_questions,
     normalize_ws,
@@ -232,3 +234,29 @@ def test_empty_file_is_an_error(tmp_path):
 
 def test_error_is_a_value_error():
     assert issubclass(QuestionFileError, ValueError)
+
+
+# ---- repeated evidence ---------------------------------------------------------------------
+
+REPEATED = "第一章\n发展目标：建成 示范区。\n第二章\n专栏：建成示范区。\n"
+
+
+def test_every_occurrence_of_a_quote_is_evidence():
+    assert find_all_evidence_lines(REPEATED, "建成示范区") == [(2, 2), (4, 4)]
+    assert find_evidence_lines(REPEATED, "建成示范区") == (2, 2)
+    assert find_all_evidence_lines(REPEATED, "不存在") == []
+
+
+def test_citation_at_a_later_occurrence_counts():
+    from planqa.eval.runner import score_question
+
+    q = Question("r-1", "q", "建成示范区", ("a.txt",), ("建成示范区",), "fact")
+    occ = evidence_occurrences(q, {"a.txt": REPEATED})
+    assert occ == {"a.txt": [("建成示范区", [(2, 2), (4, 4)])]}
+    pred = {"refused": False, "answer": "建成示范区[1]。",
+            "passages": [{"source": "a.txt", "start_line": 4, "end_line": 4}],
+            "citations": [{"source": "a.txt", "start_line": 4, "end_line": 4}]}
+    s = score_question(q, pred, occ)
+    assert s["citation_precision"] == 1.0 and s["citation_recall"] == 1.0 and s["hit@1"] == 1.0
+    wrong = dict(pred, citations=[{"source": "a.txt", "start_line": 1, "end_line": 1}])
+    assert score_question(q, wrong, occ)["citation_precision"] == 0.0
