@@ -14,7 +14,6 @@ from planqa.types import TableRow
 _CLAUSE_SPLIT = re.compile(r"(?<=[，,；;：:])")
 HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千两]+(个|项|家|所|条|万|亿|片|起|名|座|张|批)")
 UNIT_NUMBER = re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|元|人|家|个|项|所|户|公里|平方米|亩|吨|张|座|条|倍|次|天|片|起|名)")
-ENUM_NEXT = re.compile(r"^(二|三|四|五|六|七|八|九|十)是|^第[二三四五六七八九十]|^[（(][2-9二三四五六七八九][）)]")
 _END = "。；;！!？?"
 SHORT_SENTENCE = 90
 MIN_ANSWER = 16
@@ -99,6 +98,40 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
 
 
 _FIRST_ITEM = re.compile(r"一是|第一[，,、]|[（(][1一][）)]")
+_CN_ORD = "一二三四五六七八九十"
+_ITEM_START = re.compile(r"^(?:([一二三四五六七八九十])是|第([一二三四五六七八九十])[，,、]|[（(]([1-9]|[一二三四五六七八九十])[）)])")
+
+
+def item_number(sentence: str) -> int:
+    """The ordinal an enumeration item opens with (二是 → 2, 第三， → 3, （4） → 4), else 0.
+
+    >>> item_number("二是民生有短板。"), item_number("（3）加强监管"), item_number("同时，一是")
+    (2, 3, 0)
+    """
+    m = _ITEM_START.match(sentence.strip())
+    if not m:
+        return 0
+    token = next(g for g in m.groups() if g)
+    return int(token) if token.isdigit() else _CN_ORD.index(token) + 1
+
+
+def enumeration_items(sentences: list[str], index: int) -> list[list[str]]:
+    """The items of the enumeration that ``sentences[index]`` opens, each as its sentences.
+
+    An item may run over several sentences; they are kept up to the next item
+    (二是 after 一是, 三是 after 二是).
+    """
+    items = [[sentences[index].rstrip(_END)]]
+    expected, rest = 2, [s.strip() for s in sentences[index + 1:]]
+    for i, s in enumerate(rest):
+        if item_number(s) == expected:
+            items.append([s.rstrip(_END)])
+            expected += 1
+        elif any(item_number(t) == expected for t in rest[i + 1:i + 3]):
+            items[-1].append(s.rstrip(_END))  # the current item goes on
+        else:
+            break
+    return items
 
 
 def with_enumeration(sentences: list[str], index: int, limit: int = 220) -> str:
@@ -106,18 +139,15 @@ def with_enumeration(sentences: list[str], index: int, limit: int = 220) -> str:
 
     When the items are too long together, each is cut to its first clause.
 
-    >>> with_enumeration(["存在短板，一是产业弱，缺载体。", "二是民生有短板，待补齐。", "其他。"], 0, 20)
+    >>> with_enumeration(["存在短板，一是产业弱，缺载体；", "动能转换慢。", "二是民生有短板，待补齐。", "其他。"], 0, 20)
     '存在短板，一是产业弱；二是民生有短板'
     """
-    items = [sentences[index].rstrip(_END)]
-    for s in sentences[index + 1:]:
-        if not ENUM_NEXT.match(s.strip()):
-            break
-        items.append(s.strip().rstrip(_END))
-    text = "；".join(items)
+    items = enumeration_items(sentences, index)
+    text = "；".join("，".join(parts) for parts in items)
     if len(text) <= limit or len(items) == 1:
         return text
-    m = _FIRST_ITEM.search(items[0])
-    lead, first = (items[0][:m.start()], items[0][m.start():]) if m else ("", items[0])
-    short = [re.split(r"[，,]", it, maxsplit=1)[0] for it in [first] + items[1:]]
+    first_item = items[0][0]
+    m = _FIRST_ITEM.search(first_item)
+    lead, first = (first_item[:m.start()], first_item[m.start():]) if m else ("", first_item)
+    short = [re.split(r"[，,]", it, maxsplit=1)[0] for it in [first] + [parts[0] for parts in items[1:]]]
     return lead + "；".join(short)

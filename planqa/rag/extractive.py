@@ -12,10 +12,12 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from planqa.corpus.text import halfwidth, normalize, sentence_spans
-from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER, key_clauses, render_row, with_enumeration
+from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize, sentence_spans
+from planqa.rag.compose import (HAS_NUMBER, UNIT_NUMBER, enumeration_items, key_clauses, render_row,
+                                with_enumeration)
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import content_bigrams, content_text, indicator_phrase, nouns, question_tense, question_type
+from planqa.rag.question import (asked_count, content_bigrams, defined_term, term_parts, content_text, indicator_phrase, nouns, question_tense,
+                                 question_type, question_words)
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
@@ -25,6 +27,9 @@ _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年
 _LEAD_MAX = 30
 FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
+YEAR_WEIGHT = 1.0
+NAMED_FIGURE = 0.5
+WORD_MIN_IDF = 1.5  # a question word this common (发展, 工作) does not justify a second citation
 
 
 @dataclass
@@ -40,6 +45,11 @@ class Unit:
     coverage: float = 0.0
     tense_fit: float = 0.0
     found: frozenset = field(default_factory=frozenset)
+    raw: str = ""  # the passage text as written, when ``text`` joins wrapped lines
+
+    @property
+    def source_text(self) -> str:
+        return self.raw or self.text
 
 
 @dataclass
@@ -68,7 +78,10 @@ class ExtractiveAnswerer:
         self.periods = periods or {}
 
     def weights(self, question: str, info: QueryInfo) -> dict[str, float]:
-        return {g: max(self.idf("#" + g), 0.2) for g in content_bigrams(question, info.places)}
+        """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word."""
+        w = {g: max(self.idf("#" + g), 0.2) for g in content_bigrams(question, info.places)}
+        w.update({str(y): YEAR_WEIGHT for y in info.years if y >= 2000})
+        return w
 
     # ---- candidates and scores -----------------------------------------------------------
     def units(self, hits: list[Hit], info: QueryInfo) -> list[Unit]:
@@ -81,15 +94,19 @@ class ExtractiveAnswerer:
             if c.kind == "table_row":
                 out.append(Unit(n, c.text, c.row))
                 continue
-            sents = tuple(c.text[a:b].strip("*# ") for a, b in sentence_spans(c.text))
-            out.extend(Unit(n, s, None, i, sents) for i, s in enumerate(sents)
+            spans = _join_wrapped(c.text, sentence_spans(c.text),
+                                  lambda piece, h=h: _is_heading_line(piece.strip("*# "), h))
+            sents = tuple(_unwrap(c.text[a:b]).strip("*# ") for a, b in spans)
+            out.extend(Unit(n, s, None, i, sents, raw=c.text[a:b] if "\n" in c.text[a:b] else "")
+                       for i, (s, (a, b)) in enumerate(zip(sents, spans))
                        if len(s) >= 6 and not _is_heading_line(s, h))
         return out
 
-    def score(self, u: Unit, weights: dict[str, float], qtype: str, tense: str, hits: list[Hit]) -> None:
-        text = normalize(u.text)
+    def score(self, u: Unit, weights: dict[str, float], qtype: str, tense: str, hits: list[Hit],
+              count: int = 0, term: str = "") -> None:
+        text = cn_year_to_digits(normalize(u.text))
         headings = hits[u.n - 1].chunk.headings
-        context = normalize(headings[-1]) if headings else ""
+        context = cn_year_to_digits(normalize(headings[-1])) if headings else ""
         total = sum(weights.values()) or 1.0
         found = frozenset(g for g in weights if g in text)
         near = sum(w for g, w in weights.items() if g not in found and g in context)
@@ -97,12 +114,17 @@ class ExtractiveAnswerer:
         u.found = found
         cue = 0.0
         if qtype == "number":
-            cue = 1.0 if (u.row is not None or UNIT_NUMBER.search(halfwidth(u.text))) else \
-                (0.4 if HAS_NUMBER.search(u.text) else -1.0)
+            if u.row is not None:  # a row whose cells hold no figure (——, 与GDP增长保持同步) gives none
+                cue = 1.0 if _row_has_figures(u.row) else -0.5
+            else:
+                cue = 1.0 if UNIT_NUMBER.search(halfwidth(u.text)) else (0.4 if HAS_NUMBER.search(u.text) else -1.0)
         elif qtype == "list":
-            cue = min(1.0, len(_ENUM.findall(u.text)) / 3)
+            # 哪三个“区”: an enumeration of exactly that many items is the answer's shape
+            cue = 1.0 if count and _items(u.text) == count else min(1.0, len(_ENUM.findall(u.text)) / 3)
         elif qtype == "when":
             cue = 1.0 if _DATE.search(halfwidth(u.text)) else 0.0
+        if term and any(_defines(u.text, part) for part in {term, *term_parts(term)}):
+            cue += 2.0  # 一带：以南运河为骨架… answers 什么是“一带”
         # plans review the last period and set targets for the next: match the question's tense
         review = any(_REVIEW_HEADING.search(h) for h in headings)
         tense_fit = 0.0 if not tense else (0.1 if (tense == "past") == review else -0.1)
@@ -114,16 +136,24 @@ class ExtractiveAnswerer:
         qtype, tense = question_type(question), question_tense(question)
         weights = self.weights(question, info)
         units = self.units(hits, info)
+        count, term = asked_count(question), defined_term(question)
+        phrase = indicator_phrase(question, info.places)
         for u in units:
-            self.score(u, weights, qtype, tense, hits)
+            self.score(u, weights, qtype, tense, hits, count, term)
+            # a figure asked for by name (绿化覆盖率) comes from a sentence or row that names it
+            if qtype == "number" and len(phrase) >= 3 and _phrase_share(phrase, u.text) >= 0.6:
+                u.score += NAMED_FIGURE
         units.sort(key=lambda u: -u.score)
         self._add_semantic(question, units)
-        reason = self.refusal_reason(units, info, hits, qtype, indicator_phrase(question, info.places),
-                                     self.foreign_words(question, info))
+        reason = self.refusal_reason(units, info, hits, qtype, phrase, self.foreign_words(question, info))
         if reason:
             return Draft(REFUSAL, {}, True, reason)
         if len(info.docs) > 1:
             return self._per_place(units, info, hits, qtype, weights)
+        if term:
+            defs = definitions(units, term, hits)
+            if defs:
+                return defs
         if qtype in ("list", "summary"):
             leads = section_leads(units, weights, hits)
             if leads:
@@ -131,9 +161,9 @@ class ExtractiveAnswerer:
         if qtype == "summary":
             return _summary(units[0], hits)
         parts, quotes = [], {}
-        for u in self._choose(units, qtype):
-            parts.append(_compose(u, qtype, weights, hits) + f"[{u.n}]。")
-            quotes.setdefault(u.n, u.text if u.row is None else hits[u.n - 1].chunk.text)
+        for u in self._choose(units, qtype, self.key_words(question, info), weights, hits):
+            parts.append(_cite(_compose(u, qtype, weights, hits), u.n))
+            quotes.setdefault(u.n, _quote(u, hits))
         return Draft("".join(parts), quotes, False, "")
 
     def foreign_words(self, question: str, info: QueryInfo) -> list[str]:
@@ -181,11 +211,27 @@ class ExtractiveAnswerer:
             return f"文档中没有“{phrase}”的相关数字"
         return ""
 
-    def _choose(self, units: list[Unit], qtype: str) -> list[Unit]:
+    def key_words(self, question: str, info: QueryInfo) -> list[str]:
+        """The question's words that are rare enough to tell passages apart."""
+        def common(w: str) -> bool:  # in many passages of a corpus big enough to tell (发展, 工作)
+            grams = ["#" + w[i:i + 2] for i in range(len(w) - 1)]
+            rare = max(grams, key=self.idf)
+            return self.idf(rare) < WORD_MIN_IDF and (self.doc_freq is None or self.doc_freq(rare) >= 3)
+
+        return [w for w in question_words(question, info.places) if not common(w)]
+
+    def _choose(self, units: list[Unit], qtype: str, words: list[str] = (), weights=None,
+                hits: list[Hit] = ()) -> list[Unit]:
         best = units[0]
         limit = {"when": 1, "who": 1}.get(qtype, 2)
+        if qtype == "number" and best.row is not None and _row_has_figures(best.row):
+            limit = 1  # an indicator question is answered by its table row
+        if qtype == "list" and _items(_compose(best, qtype, weights or {}, hits)) >= 3:
+            limit = 1  # the list is there; a second sentence would only talk around it
         chosen = [best]
-        for u in units[1:]:
+        # the sentence right after (or before) the best one goes on with the same statement: try it first
+        rest = sorted(units[1:], key=lambda u: not _next_to(u, best, hits))
+        for u in rest:
             if len(chosen) >= limit:
                 break
             if u.coverage < max(self.refuse_threshold, SECOND_COVERAGE * best.coverage) \
@@ -193,8 +239,14 @@ class ExtractiveAnswerer:
                 continue
             if _redundant(u, chosen) or u.tense_fit < 0:
                 continue
-            # a second unit must add something: new question words, or the table row beside prose
-            adds = bool(u.found - best.found) or (qtype == "number" and (u.row is None) != (best.row is None))
+            # a second unit must add something the first lacks: a question word it does not hold,
+            # or, beside an indicator table row, prose that states a different figure
+            if qtype == "number" and (u.row is None) != (best.row is None):
+                shown = {n for c in chosen for n in norm_numbers(_compose(c, qtype, weights or {}, hits))}
+                adds = bool(norm_numbers(_compose(u, qtype, weights or {}, hits)) - shown)
+            else:
+                held = {w for c in chosen for w in words if w in normalize(c.text)}
+                adds = any(w in normalize(u.text) and w not in held for w in words)
             if adds:
                 chosen.append(u)
         chosen.sort(key=lambda u: (u.n, u.index))
@@ -209,8 +261,8 @@ class ExtractiveAnswerer:
                 parts.append(f"{name}：文档中没有找到相关内容。")
                 continue
             u = mine[0]
-            parts.append(f"{name}：{_compose(u, qtype, weights, hits)}[{u.n}]。")
-            quotes.setdefault(u.n, u.text if u.row is None else hits[u.n - 1].chunk.text)
+            parts.append(f"{name}：" + _cite(_compose(u, qtype, weights, hits), u.n))
+            quotes.setdefault(u.n, _quote(u, hits))
         if not quotes:
             return Draft(REFUSAL, {}, True, "各地文档中都没有找到相关内容")
         return Draft("".join(parts), quotes, False, "")
@@ -222,14 +274,14 @@ SUMMARY_CHARS = 160
 def _summary(best: Unit, hits: list[Hit]) -> Draft:
     """The best sentence and the ones after it in its passage, up to a short paragraph."""
     if best.row is not None or not best.sentences:
-        return Draft(_compose(best, "fact", {}, hits) + f"[{best.n}]。", {best.n: best.text}, False, "")
+        return Draft(_cite(_compose(best, "fact", {}, hits), best.n), {best.n: _quote(best, hits)}, False, "")
     picked = [best.sentences[best.index]]
     for s in best.sentences[best.index + 1:]:
         if sum(len(x) for x in picked) + len(s) > SUMMARY_CHARS:
             break
         picked.append(s)
-    text = "".join(picked).rstrip("。；;") + f"[{best.n}]。"
-    return Draft(text, {best.n: "".join(picked)}, False, "")
+    quote = _span_text(hits[best.n - 1].chunk.text, best.source_text, picked[-1])
+    return Draft(_cite("".join(picked), best.n), {best.n: quote}, False, "")
 
 
 def _compose(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) -> str:
@@ -238,6 +290,86 @@ def _compose(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) ->
     if re.search(r"[一二三四五六七八九]是", u.text):
         return with_enumeration(list(u.sentences), u.index)
     return key_clauses(u.text, weights, prefer="list" if qtype == "list" else "number")
+
+
+_WRAP_MAX = 80
+_END_MARK = re.compile(r"[。；;！!？?：:，,、]$")
+
+
+def _join_wrapped(text: str, spans: list[tuple[int, int]], is_heading=lambda piece: False
+                  ) -> list[tuple[int, int]]:
+    """Join lines that are pieces of one wrapped statement (a title or subtitle broken over lines).
+
+    Lines without an end mark that follow each other (at most one blank line
+    apart) make one unit, up to a short statement's length.
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            gap = text[pb:a]
+            if not _END_MARK.search(text[pa:pb].rstrip()) and not _END_MARK.search(text[a:b].rstrip()) \
+                    and not gap.strip() and 0 < gap.count("\n") <= 2 \
+                    and not is_heading(text[a:b]) and not is_heading(text[pa:pb]) \
+                    and len(_unwrap(text[pa:b])) <= _WRAP_MAX:
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def _unwrap(text: str) -> str:
+    return re.sub(r"\s*\n\s*", "", text)
+
+
+def _cite(text: str, n: int) -> str:
+    """``text`` with the marker [n] closing each of its sentences (；-separated parts included).
+
+    >>> _cite("一是产业弱；二是民生有短板。", 3)
+    '一是产业弱[3]；二是民生有短板[3]。'
+    """
+    body = re.sub(r"\s*[。；;！!？?]+$", "", text.strip())
+    return re.sub(r"(?<![\]])([。；;！!？?])", rf"[{n}]\1", body) + f"[{n}]。"
+
+
+def _quote(u: Unit, hits: list[Hit]) -> str:
+    """The passage text a unit's answer rests on: its row, its sentence, or its whole enumeration."""
+    chunk = hits[u.n - 1].chunk
+    if u.row is not None:
+        return chunk.text
+    if re.search(r"[一二三四五六七八九]是", u.text) and u.sentences:
+        items = enumeration_items(list(u.sentences), u.index)
+        last = u.sentences[u.index + sum(len(parts) for parts in items) - 1]
+        return _span_text(chunk.text, u.source_text, last)
+    return u.source_text
+
+
+def _span_text(text: str, first: str, last: str) -> str:
+    """The stretch of ``text`` from sentence ``first`` to sentence ``last`` (``first`` if not found)."""
+    a = text.find(first)
+    b = text.find(last, max(a, 0))
+    return text[a:b + len(last)] if a >= 0 and b >= 0 else first
+
+
+def definitions(units: list[Unit], term: str, hits: list[Hit]) -> Draft | None:
+    """The sentences that define a term, or each part of a numbered slogan, in document order.
+
+    “一轴多片” is answered by 一轴：… and 多片：…; “一带” by 一带：….
+    """
+    parts = term_parts(term)
+    found = []
+    for part in ([term] + parts if len(parts) > 1 else parts):
+        u = next((u for u in units if u.row is None and _defines(u.text, part)), None)
+        if u is not None and u not in found:
+            found.append(u)
+            if part == term:
+                break  # the whole term is defined at once
+    if len(parts) > 1 and len(found) < len(parts) and not (found and _defines(found[0].text, term)):
+        return None  # a slogan half explained is not an answer
+    if not found:
+        return None
+    found.sort(key=lambda u: (u.n, u.index))
+    return Draft("".join(_cite(u.text, u.n) for u in found), _quotes(found, hits), False, "")
 
 
 def section_leads(units: list[Unit], weights: dict[str, float], hits: list[Hit]) -> Draft | None:
@@ -262,14 +394,30 @@ def section_leads(units: list[Unit], weights: dict[str, float], hits: list[Hit])
         return None
     leads = []
     for n in sorted(groups[best_key], key=lambda n: hits[n - 1].chunk.start):
-        first = next((u for u in units if u.n == n and u.index == 0), None)
-        if first and len(first.text) <= _LEAD_MAX and first.text.endswith("。") \
-                and not _is_heading_line(first.text, hits[n - 1]):
-            leads.append(first)
+        text = hits[n - 1].chunk.text
+        for u in sorted((u for u in units if u.n == n and u.row is None), key=lambda u: u.index):
+            if len(u.text) <= _LEAD_MAX and u.text.endswith("。") and _opens_paragraph(text, u.text) \
+                    and not _is_heading_line(u.text, hits[n - 1]):
+                leads.append(u)
     if len(leads) < 2:
         return None
     text = "".join(f"{u.text.rstrip('。')}[{u.n}]；" for u in leads).rstrip("；") + "。"
-    return Draft(text, {u.n: u.text for u in leads}, False, "")
+    return Draft(text, _quotes(leads, hits), False, "")
+
+
+def _quotes(units: list[Unit], hits: list[Hit]) -> dict[int, str]:
+    """Per passage, the stretch from the first to the last of the sentences used from it."""
+    quotes = {}
+    for n in dict.fromkeys(u.n for u in units):
+        mine = sorted((u for u in units if u.n == n), key=lambda u: u.index)
+        quotes[n] = _span_text(hits[n - 1].chunk.text, mine[0].source_text, mine[-1].source_text)
+    return quotes
+
+
+def _opens_paragraph(text: str, sentence: str) -> bool:
+    """The sentence stands at the start of a line of the passage."""
+    pos = text.find(sentence)
+    return pos == 0 or (pos > 0 and text[:pos].rstrip(" \t\u3000*#").endswith("\n"))
 
 
 def _is_heading_line(sentence: str, hit: Hit) -> bool:
@@ -292,6 +440,38 @@ def _year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
         if f"{year}年" in text or re.search(rf"{year}[—–-]|[—–-]{year}", text):
             return True
     return False
+
+
+def _defines(sentence: str, term: str) -> bool:
+    """The sentence opens by defining ``term`` (一带：…, “一带”是指…, 一带即…)."""
+    t = normalize(sentence).lstrip("“\"'（(")
+    nt = normalize(term)
+    if not t.startswith(nt):
+        return False
+    rest = t[len(nt):].lstrip("”\"')）")
+    return rest.startswith(("：", ":", "是指", "指", "即", "是", "为", "，即"))
+
+
+def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:
+    """``u`` is the sentence just before or after ``best`` in the same document."""
+    if u.row is not None or best.row is not None or not hits:
+        return False
+    cu, cb = hits[u.n - 1].chunk, hits[best.n - 1].chunk
+    if cu.doc_id != cb.doc_id:
+        return False
+    a = cu.start + max(cu.text.find(u.source_text), 0)
+    b = cb.start + max(cb.text.find(best.source_text), 0)
+    lo, hi = sorted(((a, u.source_text), (b, best.source_text)))
+    return 0 < hi[0] - (lo[0] + len(lo[1])) <= 3 or hi[0] == lo[0] + len(lo[1])
+
+
+def _row_has_figures(row: TableRow) -> bool:
+    return any(re.search(r"\d", value) for header, value in row.cells if not header.startswith("属性"))
+
+
+def _items(text: str) -> int:
+    """How many items the longest enumeration (A、B、C) in ``text`` has."""
+    return max((part.count("、") + 1 for part in re.split(r"[，,；;。：:]", text) if "、" in part), default=0)
 
 
 def _phrase_share(phrase: str, text: str) -> float:

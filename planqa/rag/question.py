@@ -12,7 +12,8 @@ from planqa.corpus.text import normalize
 QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎么", "如何", "是否", "哪个", "哪里", "谁",
                   "何时", "请问", "吗", "呢", "具体", "主要", "分别", "有关", "方面", "情况", "提出", "要求",
                   "规划", "目标", "期间", "时期", "达到", "计划", "安排", "哪", "十四五", "十三五", "内容",
-                  "包括", "多大", "有多", "指的是", "是指", "是", "的", "了", "在", "有", "和", "与", "及", "对", "要", "将",
+                  "包括", "多大", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
+                  "都提到", "提到", "是", "的", "了", "在", "有", "和", "与", "及", "对", "要", "将",
                   "中", "里", "上", "为", "到", "年", "个", "呀", "一下", "列出", "说说", "介绍")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前")
@@ -70,23 +71,124 @@ def content_text(question: str, places: tuple[str, ...] = ()) -> str:
     return q
 
 
+_ASKING = "哪吗呢么几是"  # what is left of question words once the longer ones are blanked out
+_COUNT = re.compile(r"[一二三四五六七八九十两][个项条类大点种]")  # 三个, 十项: how many is asked, not what
+
+
 def content_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
     """Character bigrams of the question's content, the unit of sentence matching.
 
+    A bigram that joins a function word to its neighbour (在|乡村 → 在乡) is left out.
+
     >>> content_bigrams("新河街道2025年商品销售总额的目标是多少？", ("新河街道",))
     ['商品', '品销', '销售', '售总', '总额']
+    >>> content_bigrams("在乡村振兴方面有哪些安排？")
+    ['乡村', '村振', '振兴']
     """
     text = content_text(question, places)
     grams: list[str] = []
     for run in _CJK_RUN.findall(text):
         for i in range(len(run) - 1):
             g = run[i:i + 2]
-            if g not in grams and not all(ch in "的了在有和与及对要将中里上为到是" for ch in g):
+            if g not in grams and not all(ch in "的了在有和与及对要将中里上为到是" for ch in g) \
+                    and not any(ch in _ASKING for ch in g) and not _COUNT.fullmatch(g) \
+                    and i not in _function_joins(run):
                 grams.append(g)
     for tok in re.findall(r"[a-z0-9.%]+", text):
         if tok not in grams and not tok.replace(".", "").isdigit():
             grams.append(tok)
     return grams
+
+
+_FUNCTION_CHARS = set("在对把将从向于和与及的了被给让以都各")
+
+
+def _function_joins(run: str) -> set[int]:
+    """Start offsets of the bigrams of ``run`` that straddle a one-character function word and the next word."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    out, pos = set(), 0
+    words = jieba.lcut(run)
+    for k, w in enumerate(words):
+        if len(w) == 1 and w in _FUNCTION_CHARS:
+            if k > 0:
+                out.add(pos - 1)  # previous word's last char + this one
+            if k + 1 < len(words):
+                out.add(pos)  # this one + next word's first char
+        pos += len(w)
+    return out
+
+
+_ASKED_COUNT = re.compile(r"哪([一二三四五六七八九十两]|\d+)(?:个|项|条|大|类|种|点|方面|件|张)")
+
+
+def asked_count(question: str) -> int:
+    """How many items a question asks for by number (哪三个“区” → 3, 哪十个方面 → 10), else 0.
+
+    >>> asked_count("要建设哪三个“区”？"), asked_count("是哪十个方面？"), asked_count("有哪些？")
+    (3, 10, 0)
+    """
+    m = _ASKED_COUNT.search(question)
+    if not m:
+        return 0
+    token = m.group(1)
+    return int(token) if token.isdigit() else (2 if token == "两" else "一二三四五六七八九十".index(token) + 1)
+
+
+_DEFINE_Q = re.compile(r"是指|指的是|指什么|是什么|含义|什么意思|内涵|具体指")
+_QUOTED = re.compile(r"[“\"']([^”\"']{1,12})[”\"']")
+
+
+_SLOGAN = re.compile(r"(?:[一二三四五六七八九十两多][\u4e00-\u9fff]){2,4}")
+
+
+def defined_term(question: str) -> str:
+    """The quoted term a question asks the meaning of, else ''.
+
+    A numbered slogan (“一轴多片”, “三线一网”) counts whatever the wording,
+    since what is asked is what its parts stand for.
+
+    >>> defined_term("空间布局中的“一带”是指什么？"), defined_term("“一轴多片”怎样安排？"), defined_term("“创文”成效？")
+    ('一带', '一轴多片', '')
+    """
+    m = _QUOTED.search(question)
+    if not m:
+        return ""
+    term = m.group(1).strip()
+    return term if _DEFINE_Q.search(question) or _SLOGAN.fullmatch(term) else ""
+
+
+def term_parts(term: str) -> list[str]:
+    """The parts a numbered slogan is made of (一轴多片 → 一轴, 多片); other terms stand alone.
+
+    >>> term_parts("一带两轴"), term_parts("三线一网"), term_parts("智慧社区")
+    (['一带', '两轴'], ['三线', '一网'], ['智慧社区'])
+    """
+    if _SLOGAN.fullmatch(term):
+        return [term[i:i + 2] for i in range(0, len(term), 2)]
+    return [term]
+
+
+def question_words(question: str, places: tuple[str, ...] = ()) -> list[str]:
+    """The question's content words (jieba, two characters or more), in order.
+
+    >>> question_words("“十三五”时期静海镇招商引资累计完成了多少？", ("静海镇",))
+    ['招商引资', '累计', '完成']
+    """
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    out: list[str] = []
+    for run in _CJK_RUN.findall(content_text(question, places)):
+        for w in jieba.lcut(run):
+            if len(w) >= 2 and w not in out:
+                out.append(w)
+    return out
 
 
 _INDICATOR_END = re.compile(r"(总额|总值|产值|数量|率|收入|投资|人数|人口|面积|规模|比例|比重|能力|床位|"
