@@ -161,7 +161,7 @@ class ExtractiveAnswerer:
         if qtype == "summary":
             return _summary(units[0], hits)
         parts, quotes = [], {}
-        for u in self._choose(units, qtype, self.key_words(question, info), weights, hits):
+        for u in self._choose(units, qtype, self.key_words(question, info), weights, hits, phrase):
             parts.append(_cite(_compose(u, qtype, weights, hits), u.n))
             quotes.setdefault(u.n, _quote(u, hits))
         return Draft("".join(parts), quotes, False, "")
@@ -221,10 +221,11 @@ class ExtractiveAnswerer:
         return [w for w in question_words(question, info.places) if not common(w)]
 
     def _choose(self, units: list[Unit], qtype: str, words: list[str] = (), weights=None,
-                hits: list[Hit] = ()) -> list[Unit]:
+                hits: list[Hit] = (), phrase: str = "") -> list[Unit]:
         best = units[0]
         limit = {"when": 1, "who": 1}.get(qtype, 2)
-        if qtype == "number" and best.row is not None and _row_has_figures(best.row):
+        if qtype == "number" and best.row is not None and _row_has_figures(best.row) \
+                and _row_is_asked(best.row, phrase):
             limit = 1  # an indicator question is answered by its table row
         if qtype == "list" and _items(_compose(best, qtype, weights or {}, hits)) >= 3:
             limit = 1  # the list is there; a second sentence would only talk around it
@@ -463,6 +464,17 @@ def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:
     b = cb.start + max(cb.text.find(best.source_text), 0)
     lo, hi = sorted(((a, u.source_text), (b, best.source_text)))
     return 0 < hi[0] - (lo[0] + len(lo[1])) <= 3 or hi[0] == lo[0] + len(lo[1])
+
+
+def _row_is_asked(row: TableRow, phrase: str) -> bool:
+    """The row is the one indicator asked for, not a neighbour of it (地区生产总值 vs 地区生产总值增长率).
+
+    A question that names no single indicator (two figures asked at once) is not answered by one row.
+    """
+    if not phrase:
+        return False
+    name, p = normalize(row.name), normalize(phrase)
+    return p not in name or len(name) - len(p) < 2
 
 
 def _row_has_figures(row: TableRow) -> bool:

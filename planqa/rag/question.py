@@ -195,18 +195,28 @@ _INDICATOR_END = re.compile(r"(总额|总值|产值|数量|率|收入|投资|人
                             r"指数|增速|金额|产量|户数|个数|家数|总量|余额|税收|利润|排放|消耗)$")
 
 
+_INDICATOR_WORD = re.compile(_INDICATOR_END.pattern.rstrip("$"))
+
+
 def indicator_phrase(question: str, places: tuple[str, ...] = ()) -> str:
     """The statistical indicator a question asks about by name, or '' if it names none or several.
 
     >>> indicator_phrase("新河街道规上工业企业数量2025年的目标是多少个？", ("新河街道",))
     '规上工业企业数量'
+    >>> indicator_phrase("海滨街社会消费品零售总额预计2025年达到多少？", ("海滨街",))
+    '社会消费品零售总额'
     >>> indicator_phrase("文化站一年至少要办多少场活动？"), indicator_phrase("项目数量和到位资金是多少？")
     ('', '')
     """
     text = content_text(question, places)
     if re.search(r"[和与及、]|以及", text):
         return ""
-    runs = [r for r in _CJK_RUN.findall(text) if _INDICATOR_END.search(r)]
+    runs = []
+    for run in _CJK_RUN.findall(text):
+        # the indicator ends at its last measure word: 社会消费品零售总额预计 → 社会消费品零售总额
+        ends = [m.end() for m in _INDICATOR_WORD.finditer(run)]
+        if ends and ends[-1] >= 3:
+            runs.append(run[:ends[-1]])
     return max(runs, key=len) if len(runs) == 1 else ""
 
 
