@@ -1,19 +1,19 @@
 """The LangChain default pipeline every tutorial builds, measured the same way as planqa.
 
-TextLoader → ``RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50,
-add_start_index=True)`` → planqa's default embedder (USE-multilingual) wrapped as a
-LangChain ``Embeddings`` → ``FAISS.from_documents`` → ``as_retriever(k=10)``.
+Load each file as a ``Document`` → ``RecursiveCharacterTextSplitter(chunk_size=500,
+chunk_overlap=50, add_start_index=True)`` → planqa's default embedder (USE-multilingual)
+wrapped as a LangChain ``Embeddings`` → ``InMemoryVectorStore.from_documents`` (the
+``langchain_core`` store of LangChain's own RAG tutorial: exact cosine search) →
+``as_retriever(k=10)``.
 The tutorial pipeline has no offline answerer, so its "answer" is the top passage
 with its source and line span. Run as ``python -m bench.baseline OUT.json``.
 """
 from __future__ import annotations
 
-import argparse
 import statistics
-import warnings
 from pathlib import Path
 
-from bench.measure import peak_rss_mb, process_age_s, repeat_latency, rss_mb, timed_ms, write_json
+from bench.measure import peak_rss_mb, process_age_s, repeat_latency, rss_mb, system_main, timed_ms
 from bench.quality import dev_questions, file_texts, line_span, score_rankings, scored_questions
 
 CHUNK_SIZE, CHUNK_OVERLAP, TOP_K = 500, 50, 10
@@ -40,11 +40,11 @@ def planqa_embeddings():
 
 
 def load_and_split(paths: list[Path]):
-    """The tutorial's loader and splitter; each chunk keeps ``source`` and ``start_index``."""
-    from langchain_community.document_loaders import TextLoader
+    """The tutorial's loading and splitter; each chunk keeps ``source`` and ``start_index``."""
+    from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    docs = [d for p in paths for d in TextLoader(str(p), encoding="utf-8").load()]
+    docs = [Document(page_content=p.read_text(encoding="utf-8"), metadata={"source": str(p)}) for p in paths]
     splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP,
                                               add_start_index=True)
     return docs, splitter.split_documents(docs)
@@ -52,23 +52,33 @@ def load_and_split(paths: list[Path]):
 
 def build(paths: list[Path]):
     """Ingest as the tutorial does; (retriever, vector store, chunks, embeddings)."""
-    from langchain_community.vectorstores import FAISS
+    from langchain_core.vectorstores import InMemoryVectorStore
 
     _, chunks = load_and_split(paths)
     embeddings = planqa_embeddings()
-    store = FAISS.from_documents(chunks, embeddings)
+    store = InMemoryVectorStore.from_documents(chunks, embeddings)
     return store.as_retriever(search_kwargs={"k": TOP_K}), store, chunks, embeddings
 
 
 def index_build_s(chunks, embeddings, repeats: int = 5) -> float:
-    """Seconds for ``FAISS.from_embeddings`` over already computed vectors (median), the analogue of
-    planqa's index build without embedding."""
-    from langchain_community.vectorstores import FAISS
+    """Seconds for ``InMemoryVectorStore.from_texts`` over already computed vectors (median), the
+    analogue of planqa's index build without embedding."""
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.vectorstores import InMemoryVectorStore
 
     texts = [c.page_content for c in chunks]
-    pairs = list(zip(texts, embeddings.embed_documents(texts)))
+    known = dict(zip(texts, embeddings.embed_documents(texts)))
+
+    class Precomputed(Embeddings):  # hands back the vectors computed above: only the store is timed
+        def embed_documents(self, batch: list[str]) -> list[list[float]]:
+            return [known[t] for t in batch]
+
+        def embed_query(self, text: str) -> list[float]:
+            return embeddings.embed_query(text)
+
     metas = [c.metadata for c in chunks]
-    runs = [timed_ms(lambda: FAISS.from_embeddings(pairs, embeddings, metadatas=metas))[0] for _ in range(repeats)]
+    runs = [timed_ms(lambda: InMemoryVectorStore.from_texts(texts, Precomputed(), metadatas=metas))[0]
+            for _ in range(repeats)]
     return round(statistics.median(runs) / 1000, 4)
 
 
@@ -93,7 +103,6 @@ def answer(retriever, texts: dict[str, str], question: str) -> dict:
 def measure(passes: int) -> dict:
     from planqa.corpus.document import bundled_paths
 
-    warnings.filterwarnings("ignore", category=DeprecationWarning)  # langchain-community's sunset notice
     paths = bundled_paths()
     retriever, store, chunks, embeddings = build(paths)
     out = {"ingest_s": round(process_age_s(), 2), "chunks": len(chunks), "documents": len(paths),
@@ -112,21 +121,12 @@ def measure(passes: int) -> dict:
                 "query_latency": retrieval, "answer_latency": answered})
     out.update(score_rankings(rankings, scored, texts))
     out.update({"rss_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(),
-                "pipeline": f"TextLoader + RecursiveCharacterTextSplitter(chunk_size={CHUNK_SIZE}, "
-                            f"chunk_overlap={CHUNK_OVERLAP}) + USE-multilingual + LangChain FAISS "
-                            f"({type(store.index).__name__}) + as_retriever(k={TOP_K}); "
+                "pipeline": f"Document per file + RecursiveCharacterTextSplitter(chunk_size={CHUNK_SIZE}, "
+                            f"chunk_overlap={CHUNK_OVERLAP}) + USE-multilingual + LangChain "
+                            f"{type(store).__name__} (exact cosine) + as_retriever(k={TOP_K}); "
                             "answer = top passage (no offline answerer)"})
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out")
-    parser.add_argument("--passes", type=int, default=3)
-    args = parser.parse_args(argv)
-    write_json(Path(args.out), measure(args.passes))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(system_main(__doc__, measure))

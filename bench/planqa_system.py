@@ -6,13 +6,12 @@ The pipeline measured is the served one: ``Assistant.ingest``, ``.retrieve`` and
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from pathlib import Path
 
-from bench.measure import (WORK, latency, peak_rss_mb, process_age_s, repeat_latency, rss_mb, timed_ms,
-                           write_json)
+from bench.measure import (WORK, latency, peak_rss_mb, process_age_s, repeat_latency, rss_mb, system_main,
+                           timed_ms)
 from bench.quality import dev_questions, scored_questions
 
 KB_DIR = WORK / "planqa-kb"
@@ -101,14 +100,5 @@ def measure(passes: int) -> dict:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out")
-    parser.add_argument("--passes", type=int, default=3)
-    args = parser.parse_args(argv)
-    write_json(Path(args.out), measure(args.passes))
-    return 0
-
-
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(system_main(__doc__, measure))

@@ -47,7 +47,7 @@ def header(res: dict) -> list[str]:
         f"{meta['duration_s'] / 60:.1f} min). Raw figures: `bench/results.json`.", "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GiB RAM, {m['os']}, Python {m['python']}; "
         f"numpy {v.get('numpy')}, faiss-cpu {v.get('faiss-cpu')}, bm25s {v.get('bm25s')}, "
-        f"langchain-core {v.get('langchain-core')}, langchain-community {v.get('langchain-community')}, "
+        f"langchain-core {v.get('langchain-core')}, "
         f"langchain-text-splitters {v.get('langchain-text-splitters')}.", "",
         f"**Shared machine**: other jobs ran during the benchmark (load average {m.get('load_avg_at_start')} at the "
         f"start, {meta.get('load_avg_at_end')} at the end, on {m['cores']} cores), so latencies carry noise; "
