@@ -12,52 +12,41 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize, sentence_spans
-from planqa.rag.compose import (HAS_NUMBER, UNIT_NUMBER, enumeration_items, key_clauses, render_row,
-                                with_enumeration)
+from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
+from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
+from planqa.rag.fit import figure_fits, frame_years, phrase_share, year_conflict
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import (asked_count, content_bigrams, defined_term, term_parts, content_text, indicator_phrase, nouns, question_tense,
-                                 question_type, question_words)
+from planqa.rag.question import (asked_count, asked_unit, content_bigrams, content_text, defined_term, facets,
+                                 indicator_phrase, nouns, question_tense, question_type, question_words, term_parts)
+from planqa.rag.shapes import defines, definitions, facet_answer, section_leads, summary
+from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quote_of, quotes_of
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
 _ENUM = re.compile(r"[、；;]|[一二三四五六七八九]是")
 _DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
-_LEAD_MAX = 30
 FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
 YEAR_WEIGHT = 1.0
 NAMED_FIGURE = 0.5
+MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
 WORD_MIN_IDF = 1.5  # a question word this common (发展, 工作) does not justify a second citation
 
 
 @dataclass
-class Unit:
-    """A candidate answer unit: one sentence of a text passage, or a table row."""
+class Ask:
+    """What a question asks for, read once: its shape, its content and what pins its answer down."""
 
-    n: int  # passage number (1-based)
-    text: str  # verbatim sentence, or the rendered row
-    row: TableRow | None
-    index: int = 0  # sentence number within its passage
-    sentences: tuple[str, ...] = ()  # all sentences of the passage (for enumerations)
-    score: float = 0.0
-    coverage: float = 0.0
-    tense_fit: float = 0.0
-    found: frozenset = field(default_factory=frozenset)
-    raw: str = ""  # the passage text as written, when ``text`` joins wrapped lines
-
-    @property
-    def source_text(self) -> str:
-        return self.raw or self.text
-
-
-@dataclass
-class Draft:
-    text: str
-    quotes: dict[int, str]
-    refused: bool
-    reason: str
+    qtype: str  # number | list | summary | who | when | fact
+    tense: str  # past | future | ''
+    weights: dict[str, float]  # content bigrams → rarity
+    count: int = 0  # 哪三个 → 3
+    term: str = ""  # a quoted term whose meaning is asked
+    phrase: str = ""  # the indicator named (商品销售总额)
+    measure: str = ""  # the unit's measure the figure is asked in (money, percent, count …)
+    facets: list[tuple[str, str]] = field(default_factory=list)  # several things asked at once
+    years: tuple[int, ...] = ()
 
 
 class ExtractiveAnswerer:
@@ -83,27 +72,29 @@ class ExtractiveAnswerer:
         w.update({str(y): YEAR_WEIGHT for y in info.years if y >= 2000})
         return w
 
-    # ---- candidates and scores -----------------------------------------------------------
-    def units(self, hits: list[Hit], info: QueryInfo) -> list[Unit]:
-        allowed = set(info.docs)
-        out = []
-        for n, h in enumerate(hits, 1):
-            c = h.chunk
-            if allowed and c.doc_id not in allowed:
-                continue
-            if c.kind == "table_row":
-                out.append(Unit(n, c.text, c.row))
-                continue
-            spans = _join_wrapped(c.text, sentence_spans(c.text),
-                                  lambda piece, h=h: _is_heading_line(piece.strip("*# "), h))
-            sents = tuple(_unwrap(c.text[a:b]).strip("*# ") for a, b in spans)
-            out.extend(Unit(n, s, None, i, sents, raw=c.text[a:b] if "\n" in c.text[a:b] else "")
-                       for i, (s, (a, b)) in enumerate(zip(sents, spans))
-                       if len(s) >= 6 and not _is_heading_line(s, h))
-        return out
+    def read(self, question: str, info: QueryInfo) -> Ask:
+        qtype = question_type(question)
+        return Ask(qtype, question_tense(question), self.weights(question, info), asked_count(question),
+                   defined_term(question), indicator_phrase(question, info.places),
+                   asked_unit(question) if qtype == "number" else "",
+                   facets(question, info.places) if qtype == "number" else [],
+                   tuple(y for y in info.years if y >= 2000))
 
-    def score(self, u: Unit, weights: dict[str, float], qtype: str, tense: str, hits: list[Hit],
-              count: int = 0, term: str = "") -> None:
+    def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
+        """The years a candidate is about (its own, its heading's, a table row's columns)."""
+        if u.row is not None:
+            return {int(h[:4]) for h, _ in u.row.cells if re.match(r"\d{4}", h)}
+        c = hits[u.n - 1].chunk
+        period = [int(y) for y in re.findall(r"\d{4}", self.periods.get(c.doc_id, ""))]
+        years = frame_years(u.text, c.headings, period[0] if len(period) == 1 else None)
+        if not years and len(period) == 2 and any(_REVIEW_HEADING.search(h) for h in c.headings):
+            # a plan's review of what came before is about the previous period
+            years = set(range(2 * period[0] - period[1] - 1, period[0]))
+        return years
+
+    # ---- candidates and scores -----------------------------------------------------------
+    def score(self, u: Unit, ask: Ask, hits: list[Hit]) -> None:
+        weights, qtype, tense, count, term = ask.weights, ask.qtype, ask.tense, ask.count, ask.term
         text = cn_year_to_digits(normalize(u.text))
         headings = hits[u.n - 1].chunk.headings
         context = cn_year_to_digits(normalize(headings[-1])) if headings else ""
@@ -123,7 +114,7 @@ class ExtractiveAnswerer:
             cue = 1.0 if count and _items(u.text) == count else min(1.0, len(_ENUM.findall(u.text)) / 3)
         elif qtype == "when":
             cue = 1.0 if _DATE.search(halfwidth(u.text)) else 0.0
-        if term and any(_defines(u.text, part) for part in {term, *term_parts(term)}):
+        if term and any(defines(u.text, part) for part in {term, *term_parts(term)}):
             cue += 2.0  # 一带：以南运河为骨架… answers 什么是“一带”
         # plans review the last period and set targets for the next: match the question's tense
         review = any(_REVIEW_HEADING.search(h) for h in headings)
@@ -133,25 +124,30 @@ class ExtractiveAnswerer:
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
-        qtype, tense = question_type(question), question_tense(question)
-        weights = self.weights(question, info)
-        units = self.units(hits, info)
-        count, term = asked_count(question), defined_term(question)
-        phrase = indicator_phrase(question, info.places)
+        ask = self.read(question, info)
+        weights, qtype, phrase = ask.weights, ask.qtype, ask.phrase
+        units = candidates(hits, info)
         for u in units:
-            self.score(u, weights, qtype, tense, hits, count, term)
+            self.score(u, ask, hits)
             # a figure asked for by name (绿化覆盖率) comes from a sentence or row that names it
-            if qtype == "number" and len(phrase) >= 3 and _phrase_share(phrase, u.text) >= 0.6:
+            if qtype == "number" and len(phrase) >= 3 and phrase_share(phrase, u.text) >= 0.6:
                 u.score += NAMED_FIGURE
+            if ask.measure and not ask.facets and self.fits_measure(u, ask):
+                u.score += MEASURE_FIT
         units.sort(key=lambda u: -u.score)
         self._add_semantic(question, units)
-        reason = self.refusal_reason(units, info, hits, qtype, phrase, self.foreign_words(question, info))
+        # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it
+        dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits))]
+        reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info))
         if reason:
+            if units and not dated:
+                reason = f"文档中没有关于{ask.years[0]}年的内容"
             return Draft(REFUSAL, {}, True, reason)
+        units = dated
         if len(info.docs) > 1:
             return self._per_place(units, info, hits, qtype, weights)
-        if term:
-            defs = definitions(units, term, hits)
+        if ask.term:
+            defs = definitions(units, ask.term, hits)
             if defs:
                 return defs
         if qtype in ("list", "summary"):
@@ -159,12 +155,21 @@ class ExtractiveAnswerer:
             if leads:
                 return leads
         if qtype == "summary":
-            return _summary(units[0], hits)
-        parts, quotes = [], {}
-        for u in self._choose(units, qtype, self.key_words(question, info), weights, hits, phrase):
-            parts.append(_cite(_compose(u, qtype, weights, hits), u.n))
-            quotes.setdefault(u.n, _quote(u, hits))
-        return Draft("".join(parts), quotes, False, "")
+            return summary(units[0], hits)
+        if ask.facets:
+            several = facet_answer(units, ask.facets, weights, hits)
+            if several:
+                return several
+        chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, phrase)
+        text = "".join(cite(compose_unit(u, qtype, weights, hits), u.n) for u in chosen)
+        return Draft(text, quotes_of(chosen, hits), False, "")
+
+    def fits_measure(self, u: Unit, ask: Ask) -> bool:
+        """The candidate states a figure in the asked measure, beside the indicator named (if one is)."""
+        subject = ask.phrase if len(ask.phrase) >= 3 else ""
+        if u.row is not None:
+            return figure_fits(u.row.name, ask.measure, subject, row_unit=u.row.unit)
+        return figure_fits(u.text, ask.measure, subject)
 
     def foreign_words(self, question: str, info: QueryInfo) -> list[str]:
         """Content words of the question none of whose character pairs occur anywhere in the corpus."""
@@ -188,15 +193,17 @@ class ExtractiveAnswerer:
         head.sort(key=lambda u: -u.score)
         units[: len(head)] = head
 
-    def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], qtype: str,
-                       phrase: str = "", foreign: list[str] = ()) -> str:
+    def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask,
+                       foreign: list[str] = ()) -> str:
+        qtype, phrase = ask.qtype, ask.phrase
         if not units:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
             return f"知识库中没有关于{'、'.join(info.unknown_places)}的文档"
         if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
             return f"文档中没有提到“{foreign[0]}”"
-        uncovered = [y for y in info.years if not _year_covered(y, hits, self.periods)]
+        named = [h for h in hits if not info.docs or h.chunk.doc_id in info.docs]
+        uncovered = [y for y in ask.years if not _year_covered(y, named, self.periods)]
         if uncovered:
             return f"文档中没有关于{uncovered[0]}年的内容"
         best = units[0]
@@ -207,8 +214,12 @@ class ExtractiveAnswerer:
             return "相关段落中没有所问的数字"
         # a figure is asked for by name (商品销售总额, 养老床位): that name must be in the passage found
         if qtype == "number" and len(phrase) >= 3 and \
-                max((_phrase_share(phrase, u.text) for u in numeric), default=0.0) < 0.6:
+                max((phrase_share(phrase, u.text) for u in numeric), default=0.0) < 0.6:
             return f"文档中没有“{phrase}”的相关数字"
+        # 多少亿元 is not answered by a growth rate, nor 多少张床位 by a count of something else
+        if ask.measure and not ask.facets and not any(
+                self.fits_measure(u, ask) for u in numeric if u.coverage >= self.refuse_threshold):
+            return f"相关段落中没有所问单位的“{phrase or '所问'}”数字"
         return ""
 
     def key_words(self, question: str, info: QueryInfo) -> list[str]:
@@ -227,7 +238,7 @@ class ExtractiveAnswerer:
         if qtype == "number" and best.row is not None and _row_has_figures(best.row) \
                 and _row_is_asked(best.row, phrase):
             limit = 1  # an indicator question is answered by its table row
-        if qtype == "list" and _items(_compose(best, qtype, weights or {}, hits)) >= 3:
+        if qtype == "list" and _items(compose_unit(best, qtype, weights or {}, hits)) >= 3:
             limit = 1  # the list is there; a second sentence would only talk around it
         chosen = [best]
         # the sentence right after (or before) the best one goes on with the same statement: try it first
@@ -243,8 +254,8 @@ class ExtractiveAnswerer:
             # a second unit must add something the first lacks: a question word it does not hold,
             # or, beside an indicator table row, prose that states a different figure
             if qtype == "number" and (u.row is None) != (best.row is None):
-                shown = {n for c in chosen for n in norm_numbers(_compose(c, qtype, weights or {}, hits))}
-                adds = bool(norm_numbers(_compose(u, qtype, weights or {}, hits)) - shown)
+                shown = {n for c in chosen for n in norm_numbers(compose_unit(c, qtype, weights or {}, hits))}
+                adds = bool(norm_numbers(compose_unit(u, qtype, weights or {}, hits)) - shown)
             else:
                 held = {w for c in chosen for w in words if w in normalize(c.text)}
                 adds = any(w in normalize(u.text) and w not in held for w in words)
@@ -262,169 +273,11 @@ class ExtractiveAnswerer:
                 parts.append(f"{name}：文档中没有找到相关内容。")
                 continue
             u = mine[0]
-            parts.append(f"{name}：" + _cite(_compose(u, qtype, weights, hits), u.n))
-            quotes.setdefault(u.n, _quote(u, hits))
+            parts.append(f"{name}：" + cite(compose_unit(u, qtype, weights, hits), u.n))
+            quotes.setdefault(u.n, quote_of(u, hits))
         if not quotes:
             return Draft(REFUSAL, {}, True, "各地文档中都没有找到相关内容")
         return Draft("".join(parts), quotes, False, "")
-
-
-SUMMARY_CHARS = 160
-
-
-def _summary(best: Unit, hits: list[Hit]) -> Draft:
-    """The best sentence and the ones after it in its passage, up to a short paragraph."""
-    if best.row is not None or not best.sentences:
-        return Draft(_cite(_compose(best, "fact", {}, hits), best.n), {best.n: _quote(best, hits)}, False, "")
-    picked = [best.sentences[best.index]]
-    for s in best.sentences[best.index + 1:]:
-        if sum(len(x) for x in picked) + len(s) > SUMMARY_CHARS:
-            break
-        picked.append(s)
-    quote = _span_text(hits[best.n - 1].chunk.text, best.source_text, picked[-1])
-    return Draft(_cite("".join(picked), best.n), {best.n: quote}, False, "")
-
-
-def _compose(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) -> str:
-    if u.row is not None:
-        return render_row(u.row)
-    if re.search(r"[一二三四五六七八九]是", u.text):
-        return with_enumeration(list(u.sentences), u.index)
-    return key_clauses(u.text, weights, prefer="list" if qtype == "list" else "number")
-
-
-_WRAP_MAX = 80
-_END_MARK = re.compile(r"[。；;！!？?：:，,、]$")
-
-
-def _join_wrapped(text: str, spans: list[tuple[int, int]], is_heading=lambda piece: False
-                  ) -> list[tuple[int, int]]:
-    """Join lines that are pieces of one wrapped statement (a title or subtitle broken over lines).
-
-    Lines without an end mark that follow each other (at most one blank line
-    apart) make one unit, up to a short statement's length.
-    """
-    out: list[tuple[int, int]] = []
-    for a, b in spans:
-        if out:
-            pa, pb = out[-1]
-            gap = text[pb:a]
-            if not _END_MARK.search(text[pa:pb].rstrip()) and not _END_MARK.search(text[a:b].rstrip()) \
-                    and not gap.strip() and 0 < gap.count("\n") <= 2 \
-                    and not is_heading(text[a:b]) and not is_heading(text[pa:pb]) \
-                    and len(_unwrap(text[pa:b])) <= _WRAP_MAX:
-                out[-1] = (pa, b)
-                continue
-        out.append((a, b))
-    return out
-
-
-def _unwrap(text: str) -> str:
-    return re.sub(r"\s*\n\s*", "", text)
-
-
-def _cite(text: str, n: int) -> str:
-    """``text`` with the marker [n] closing each of its sentences (；-separated parts included).
-
-    >>> _cite("一是产业弱；二是民生有短板。", 3)
-    '一是产业弱[3]；二是民生有短板[3]。'
-    """
-    body = re.sub(r"\s*[。；;！!？?]+$", "", text.strip())
-    return re.sub(r"(?<![\]])([。；;！!？?])", rf"[{n}]\1", body) + f"[{n}]。"
-
-
-def _quote(u: Unit, hits: list[Hit]) -> str:
-    """The passage text a unit's answer rests on: its row, its sentence, or its whole enumeration."""
-    chunk = hits[u.n - 1].chunk
-    if u.row is not None:
-        return chunk.text
-    if re.search(r"[一二三四五六七八九]是", u.text) and u.sentences:
-        items = enumeration_items(list(u.sentences), u.index)
-        last = u.sentences[u.index + sum(len(parts) for parts in items) - 1]
-        return _span_text(chunk.text, u.source_text, last)
-    return u.source_text
-
-
-def _span_text(text: str, first: str, last: str) -> str:
-    """The stretch of ``text`` from sentence ``first`` to sentence ``last`` (``first`` if not found)."""
-    a = text.find(first)
-    b = text.find(last, max(a, 0))
-    return text[a:b + len(last)] if a >= 0 and b >= 0 else first
-
-
-def definitions(units: list[Unit], term: str, hits: list[Hit]) -> Draft | None:
-    """The sentences that define a term, or each part of a numbered slogan, in document order.
-
-    “一轴多片” is answered by 一轴：… and 多片：…; “一带” by 一带：….
-    """
-    parts = term_parts(term)
-    found = []
-    for part in ([term] + parts if len(parts) > 1 else parts):
-        u = next((u for u in units if u.row is None and _defines(u.text, part)), None)
-        if u is not None and u not in found:
-            found.append(u)
-            if part == term:
-                break  # the whole term is defined at once
-    if len(parts) > 1 and len(found) < len(parts) and not (found and _defines(found[0].text, term)):
-        return None  # a slogan half explained is not an answer
-    if not found:
-        return None
-    found.sort(key=lambda u: (u.n, u.index))
-    return Draft("".join(_cite(u.text, u.n) for u in found), _quotes(found, hits), False, "")
-
-
-def section_leads(units: list[Unit], weights: dict[str, float], hits: list[Hit]) -> Draft | None:
-    """A list answer from the short lead sentences of the paragraphs of one matching section.
-
-    Plans often list their points as paragraphs that open with a short title
-    sentence (建设宜居宜业产城融合示范街区。…); when the question matches the
-    section heading, those titles are the answer.
-    """
-    total = sum(weights.values()) or 1.0
-    groups: dict[tuple, list[int]] = {}
-    for n, h in enumerate(hits, 1):
-        if h.chunk.kind == "text" and h.chunk.headings:
-            groups.setdefault((h.chunk.doc_id, h.chunk.headings), []).append(n)
-    best_key, best_cov = None, 0.0
-    for key, ns in groups.items():
-        heading = normalize(key[1][-1])
-        cov = sum(w for g, w in weights.items() if g in heading) / total
-        if len(ns) >= 2 and cov > best_cov:
-            best_key, best_cov = key, cov
-    if best_key is None or best_cov < 0.6:
-        return None
-    leads = []
-    for n in sorted(groups[best_key], key=lambda n: hits[n - 1].chunk.start):
-        text = hits[n - 1].chunk.text
-        for u in sorted((u for u in units if u.n == n and u.row is None), key=lambda u: u.index):
-            if len(u.text) <= _LEAD_MAX and u.text.endswith("。") and _opens_paragraph(text, u.text) \
-                    and not _is_heading_line(u.text, hits[n - 1]):
-                leads.append(u)
-    if len(leads) < 2:
-        return None
-    text = "".join(f"{u.text.rstrip('。')}[{u.n}]；" for u in leads).rstrip("；") + "。"
-    return Draft(text, _quotes(leads, hits), False, "")
-
-
-def _quotes(units: list[Unit], hits: list[Hit]) -> dict[int, str]:
-    """Per passage, the stretch from the first to the last of the sentences used from it."""
-    quotes = {}
-    for n in dict.fromkeys(u.n for u in units):
-        mine = sorted((u for u in units if u.n == n), key=lambda u: u.index)
-        quotes[n] = _span_text(hits[n - 1].chunk.text, mine[0].source_text, mine[-1].source_text)
-    return quotes
-
-
-def _opens_paragraph(text: str, sentence: str) -> bool:
-    """The sentence stands at the start of a line of the passage."""
-    pos = text.find(sentence)
-    return pos == 0 or (pos > 0 and text[:pos].rstrip(" \t\u3000*#").endswith("\n"))
-
-
-def _is_heading_line(sentence: str, hit: Hit) -> bool:
-    ns = normalize(sentence)
-    return any(ns == normalize(h) or ns in normalize(h) and len(ns) >= 0.8 * len(normalize(h))
-               for h in hit.chunk.headings)
 
 
 def _year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
@@ -443,16 +296,6 @@ def _year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
     return False
 
 
-def _defines(sentence: str, term: str) -> bool:
-    """The sentence opens by defining ``term`` (一带：…, “一带”是指…, 一带即…)."""
-    t = normalize(sentence).lstrip("“\"'（(")
-    nt = normalize(term)
-    if not t.startswith(nt):
-        return False
-    rest = t[len(nt):].lstrip("”\"')）")
-    return rest.startswith(("：", ":", "是指", "指", "即", "是", "为", "，即"))
-
-
 def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:
     """``u`` is the sentence just before or after ``best`` in the same document."""
     if u.row is not None or best.row is not None or not hits:
@@ -466,15 +309,21 @@ def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:
     return 0 < hi[0] - (lo[0] + len(lo[1])) <= 3 or hi[0] == lo[0] + len(lo[1])
 
 
+_OTHER_MEASURE = re.compile(r"率|增速|增长|增幅|降幅|比重|比例|占比|密度|人均|年均|指数")
+
+
 def _row_is_asked(row: TableRow, phrase: str) -> bool:
     """The row is the one indicator asked for, not a neighbour of it (地区生产总值 vs 地区生产总值增长率).
 
-    A question that names no single indicator (two figures asked at once) is not answered by one row.
+    A name that adds only a qualifier (商品销售总额累计) is the same indicator; one that adds a
+    measure (增长率, 人均) is another. A question that names no single indicator is not answered by one row.
     """
     if not phrase:
         return False
     name, p = normalize(row.name), normalize(phrase)
-    return p not in name or len(name) - len(p) < 2
+    if p not in name:
+        return True
+    return not _OTHER_MEASURE.search(name.replace(p, "", 1))
 
 
 def _row_has_figures(row: TableRow) -> bool:
@@ -484,13 +333,6 @@ def _row_has_figures(row: TableRow) -> bool:
 def _items(text: str) -> int:
     """How many items the longest enumeration (A、B、C) in ``text`` has."""
     return max((part.count("、") + 1 for part in re.split(r"[，,；;。：:]", text) if "、" in part), default=0)
-
-
-def _phrase_share(phrase: str, text: str) -> float:
-    """Share of a phrase's character bigrams present in ``text``."""
-    grams = [phrase[i:i + 2] for i in range(len(phrase) - 1)]
-    t = normalize(text)
-    return sum(1 for g in grams if g in t) / len(grams) if grams else 0.0
 
 
 def _redundant(u: Unit, chosen: list[Unit]) -> bool:

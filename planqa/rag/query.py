@@ -18,6 +18,7 @@ _GENERIC = set("社区 街区 城区 园区 小区 辖区 新区 示范区 开�
                "先行区 全区 本区 全镇 本镇 城镇 乡镇 街镇 集镇 村镇 商业街 步行街 老街 各区 各镇 "
                "各街道 该区 该镇 该街道 市区 郊区 山区 库区 港区 厂区 校区 湿地保护区".split())
 _GENERIC_HEAD = ("各", "全", "本", "该", "每", "哪", "什么", "几", "两", "多", "其他", "相关", "所在", "辖")
+_DOC_YEAR_RE = re.compile(r"(?:19|20)\d\d年(?:度)?的?(?:政府)?(?:工作报告|报告)")
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?=年|\s|$|的|前|后|底|末|—|-)")
 
 
@@ -123,5 +124,7 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
         if name in _GENERIC or any(name.endswith(g) for g in _GENERIC) or m.group(1).startswith(_GENERIC_HEAD):
             continue
         unknown.append(name)
-    years = tuple(sorted({int(y) for y in _YEAR_RE.findall(cn_year_to_digits(text))}))
+    # “2021年政府工作报告” names a document, not a year asked about
+    dated = _DOC_YEAR_RE.sub(" ", cn_year_to_digits(text))
+    years = tuple(sorted({int(y) for y in _YEAR_RE.findall(dated)}))
     return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years)

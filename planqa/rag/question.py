@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from planqa.corpus.text import normalize
+from planqa.corpus.text import halfwidth, normalize
+from planqa.rag.fit import CLASSIFIERS, family
 
 # words that say how to ask, not what about: removed before matching question and sentence
 QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎么", "如何", "是否", "哪个", "哪里", "谁",
@@ -14,7 +15,8 @@ QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎�
                   "规划", "目标", "期间", "时期", "达到", "计划", "安排", "哪", "十四五", "十三五", "内容",
                   "包括", "多大", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
                   "都提到", "提到", "是", "的", "了", "在", "有", "和", "与", "及", "对", "要", "将",
-                  "中", "里", "上", "为", "到", "年", "个", "呀", "一下", "列出", "说说", "介绍")
+                  "中", "里", "上", "为", "到", "年", "个", "呀", "一下", "列出", "说说", "介绍", "请简要", "简要",
+                  "简述", "概述", "概括", "请", "简单", "这些", "这个", "这项", "该项", "相应", "一共", "总共")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前")
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
@@ -29,14 +31,18 @@ def question_type(question: str) -> str:
     q = question
     if re.search(r"什么时候|何时|哪一年|哪年|日期|时间", q):
         return "when"
-    if re.search(r"多少|(?<!哪)几[个项家所条万亿%张片起名座]|比例|比重|增速|增长率|覆盖率|规模|数量|金额|总额|总值|面积|率是|目标值|几成", q):
+    # asking words first: 规模化 or 数量 inside a name does not make 哪家企业 a number question
+    if _NUMBER_Q.search(q):
         return "number"
     if re.search(r"概括|总结|思路|怎么做|如何做|打算|怎样(推进|开展|安排)|主要(做法|内容)", q):
         return "summary"
-    if re.search(r"哪些|哪几|包括|包含|列举|几个方面|哪[一二三四五六七八九十两]", q):
+    if re.search(r"哪些|哪几|包括|包含|列举|几个方面|几方面|几类|几大|哪[一二三四五六七八九十两]", q):
         return "list"
-    if re.search(r"谁|哪个|哪位|哪家|什么会议|由.*作", q):
+    if re.search(r"谁|哪个|哪位|哪家|哪所|哪座|什么会议|由.*作", q):
         return "who"
+    if re.search(r"比例|比重|增速|增长率|[\u4e00-\u9fff]率(?:是|要|为|达到|控制|提高|保持|目标)|规模(?!化)|数量|金额|"
+                 r"总额|总值|面积|目标值|什么水平|什么程度", q):
+        return "number"
     return "fact"
 
 
@@ -63,12 +69,73 @@ def content_text(question: str, places: tuple[str, ...] = ()) -> str:
     q = normalize(question)
     for p in sorted(places, key=len, reverse=True):
         q = q.replace(normalize(p), " ")
+    q = _ASKED_UNIT.sub(" ", q)  # 多少亿元: the unit is checked on the figure, not matched as a word
     q = re.sub(r"(19|20)\d\d年?", " ", q)
     q = re.sub(r"[？?！!。，,、；;：:“”\"'（）()《》]", " ", q)
     for w in sorted(QUESTION_WORDS, key=len, reverse=True):
         if len(w) >= 2 or w in "的了吗呢":
             q = q.replace(w, " ")
     return q
+
+
+_ASKED_UNIT = re.compile(rf"(?:多少|几)(万|亿|千|百)?({CLASSIFIERS})")
+_NUMBER_Q = re.compile(r"多少|(?<!哪)几(?:[个项家所条万亿%张片起名座户人次倍](?!方面)|成)|百分之几|多大|多高|多长|多远|"
+                       r"量化|数量安排|具体数字")
+_PERCENT_Q = re.compile(r"百分之(?:多少|几)|百分比|占比|比重|比例|增速|增长率|增幅|降幅|[\u4e00-\u9fff]率")
+
+
+def asked_unit(question: str) -> str:
+    """The measure a question asks its figure in (多少亿元 → money, 百分之多少 / 覆盖率 → percent), else ''.
+
+    >>> asked_unit("2020年地区生产总值的总量是多少亿元？"), asked_unit("新增多少张养老床位？")
+    ('money', 'count')
+    >>> asked_unit("绿化覆盖率要达到多少？"), asked_unit("目标是多少？")
+    ('percent', '')
+    """
+    q = halfwidth(question)
+    m = _ASKED_UNIT.search(q)
+    if m:
+        return family(m.group(2))
+    if re.search(r"多少|几", q) and _PERCENT_Q.search(q):
+        return "percent"
+    return ""
+
+
+_FACET_SPLIT = re.compile(r"([？?；;，,])|以及|、|(?<=[\u4e00-\u9fff])[和与及](?=[\u4e00-\u9fff])")
+_ASKS = re.compile(r"多少|几|什么|哪|如何|怎样|怎么|是否|吗|呢")
+
+
+def facets(question: str, places: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The separate things a question asks for at once (A和B分别是多少？ …多少？…多少？):
+    each as its content text and the measure its figure is asked in. One thing asked gives [].
+
+    A part that asks nothing (2020年11月“滨海大筛”期间，…) only sets the scene.
+
+    >>> facets("规上工业总产值和限上商品销售总额累计分别完成了多少？")
+    [('规上工业总产值', ''), ('限上商品销售总额累计 完成', '')]
+    >>> facets("11月“滨海大筛”期间，全域设了多少个采样点？共完成了多少人的核酸检测？")
+    [('全域设 采样点', 'count'), ('共完成 核酸检测', 'people')]
+    >>> facets("商品销售总额的目标是多少？")
+    []
+    """
+    groups: list[list[str]] = [[]]
+    for piece in _FACET_SPLIT.split(question):
+        if piece is None:
+            continue
+        if _FACET_SPLIT.fullmatch(piece) or not piece:
+            if piece and re.fullmatch(r"[？?；;，,]", piece):
+                groups.append([])
+            continue
+        groups[-1].append(piece)
+    out: list[tuple[str, str]] = []
+    for group in groups:
+        if not any(_ASKS.search(piece) for piece in group):
+            continue
+        for piece in group:
+            text = " ".join(content_text(piece, places).split())
+            if len(content_bigrams(text)) >= 2 and text not in [t for t, _ in out]:
+                out.append((text, asked_unit(piece) or asked_unit("".join(group))))
+    return out if len(out) > 1 else []
 
 
 _ASKING = "哪吗呢么几是"  # what is left of question words once the longer ones are blanked out
@@ -88,11 +155,11 @@ def content_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
     text = content_text(question, places)
     grams: list[str] = []
     for run in _CJK_RUN.findall(text):
+        joins = _function_joins(run)
         for i in range(len(run) - 1):
             g = run[i:i + 2]
             if g not in grams and not all(ch in "的了在有和与及对要将中里上为到是" for ch in g) \
-                    and not any(ch in _ASKING for ch in g) and not _COUNT.fullmatch(g) \
-                    and i not in _function_joins(run):
+                    and not any(ch in _ASKING for ch in g) and not _COUNT.fullmatch(g) and i not in joins:
                 grams.append(g)
     for tok in re.findall(r"[a-z0-9.%]+", text):
         if tok not in grams and not tok.replace(".", "").isdigit():
@@ -100,18 +167,23 @@ def content_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
     return grams
 
 
-_FUNCTION_CHARS = set("在对把将从向于和与及的了被给让以都各")
-
-
-def _function_joins(run: str) -> set[int]:
-    """Start offsets of the bigrams of ``run`` that straddle a one-character function word and the next word."""
+def _jieba():
+    """The jieba module, imported on first use with its start-up chatter silenced."""
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+_FUNCTION_CHARS = set("在对把将从向于和与及的了被给让以都各")
+
+
+def _function_joins(run: str) -> set[int]:
+    """Start offsets of the bigrams of ``run`` that straddle a one-character function word and the next word."""
     out, pos = set(), 0
-    words = jieba.lcut(run)
+    words = _jieba().lcut(run)
     for k, w in enumerate(words):
         if len(w) == 1 and w in _FUNCTION_CHARS:
             if k > 0:
@@ -178,14 +250,9 @@ def question_words(question: str, places: tuple[str, ...] = ()) -> list[str]:
     >>> question_words("“十三五”时期静海镇招商引资累计完成了多少？", ("静海镇",))
     ['招商引资', '累计', '完成']
     """
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     out: list[str] = []
     for run in _CJK_RUN.findall(content_text(question, places)):
-        for w in jieba.lcut(run):
+        for w in _jieba().lcut(run):
             if len(w) >= 2 and w not in out:
                 out.append(w)
     return out
@@ -226,11 +293,8 @@ def nouns(text: str) -> list[str]:
     >>> nouns("火星基地的建设")
     ['火星', '基地']
     """
-    import logging
-
-    import jieba
     import jieba.posseg as pseg
 
-    jieba.setLogLevel(logging.WARNING)
+    _jieba()
     return [w for w, flag in pseg.lcut(text) if flag.startswith("n") and len(w) >= 2
             and re.fullmatch(r"[\u4e00-\u9fff]+", w)]

@@ -1,0 +1,166 @@
+"""Whether a candidate sentence fits what a question pins down: the year it asks about and the unit of its figure.
+
+Pure functions on strings. A sentence about 2021 does not answer a question about
+2022, and a growth rate does not answer 多少亿元; the answerer uses these checks to
+skip such sentences, and refuses when none is left. Nothing here scores relevance.
+"""
+from __future__ import annotations
+
+import re
+
+from planqa.corpus.text import halfwidth, normalize
+
+# five-year plan periods by name: a sentence about “十三五” is about 2016–2020
+PLAN_PERIODS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+                "十五五": (2026, 2030)}
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[—–\-~至到])")
+_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*[—–\-~至到]\s*((?:19|20)\d\d)(?!\d)")
+_RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "明年": 1}
+
+
+def years_of(text: str, doc_year: int | None = None) -> set[int]:
+    """The years a sentence or heading is about: years it writes, else the plan periods it names.
+
+    Written years win over period names (“2021年是实施‘十四五’规划的第一年” is about
+    2021). In a document dated by one year (a work report), 今年 and 去年 count too.
+
+    >>> sorted(years_of("2021年是实施“十四五”规划的第一年"))
+    [2021]
+    >>> sorted(years_of("“十三五”时期工作回顾"))
+    [2016, 2017, 2018, 2019, 2020]
+    >>> sorted(years_of("到二〇三五年基本实现现代化")), sorted(years_of("今年主要预期目标", 2021))
+    ([2035], [2021])
+    >>> years_of("新增就业人口2030人")
+    set()
+    """
+    t = normalize(text)
+    years: set[int] = set()
+    for a, b in _RANGE.findall(t):
+        if int(a) <= int(b) <= int(a) + 30:
+            years.update(range(int(a), int(b) + 1))
+    years.update(int(y) for y in _YEAR.findall(t))
+    if doc_year:
+        years.update(doc_year + d for w, d in _RELATIVE.items() if w in t)
+    if years:
+        return years
+    for name, (a, b) in PLAN_PERIODS.items():
+        if name in t:
+            years.update(range(a, b + 1))
+    return years
+
+
+def frame_years(sentence: str, headings: tuple[str, ...] = (), doc_year: int | None = None) -> set[int]:
+    """The years a sentence speaks of: its own, else those of its nearest heading that names any (else none)."""
+    own = years_of(sentence, doc_year)
+    if own:
+        return own
+    for heading in reversed(headings):
+        ys = years_of(heading, doc_year)
+        if ys:
+            return ys
+    return set()
+
+
+def year_conflict(asked: tuple[int, ...], frame: set[int]) -> bool:
+    """The sentence is about other years than all the question asks about.
+
+    >>> year_conflict((2022,), {2021}), year_conflict((2025,), {2020, 2025}), year_conflict((2025,), set())
+    (True, False, False)
+    """
+    return bool(asked) and bool(frame) and not frame & set(asked)
+
+
+# ---- units -----------------------------------------------------------------------------------
+# the measure a unit belongs to; a figure in another measure answers another question
+_FAMILY = {"元": "money", "%": "percent", "％": "percent", "个百分点": "percent", "成": "percent",
+           "亩": "area", "公顷": "area", "平方米": "area", "平方公里": "area", "平米": "area",
+           "公里": "length", "千米": "length", "米": "length", "吨": "weight", "千克": "weight",
+           "人": "people", "人次": "people", "名": "people", "倍": "ratio", "天": "time", "年": "time"}
+CLASSIFIERS = ("个百分点|人次|平方公里|平方米|平米|公顷|公里|千米|千克|元|人|名|户|家|个|项|所|条|张|座|处|台|辆|套|场|次|"
+               "起|批|亩|米|吨|倍|天|%|％")
+_FIGURE = re.compile(rf"(\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[余多]?\s*(?:万|亿|千|百)?\s*[余多]?\s*({CLASSIFIERS})")
+_CLAUSES = re.compile(r"[^，,；;。！？!?]+")
+_RATIO = re.compile(r"\d+(?:\.\d+)?\s*[:：比]\s*\d+")
+SUBJECT_SHARE = 0.5
+
+
+def family(unit: str) -> str:
+    """The measure of a unit: money, percent, area, length, weight, people, ratio, time; other classifiers
+    (个, 家, 所, 张 …) count things; a bare multiplier (万) or no unit is ''.
+
+    >>> family("亿元"), family("万人"), family("个百分点"), family("家"), family("张"), family("万")
+    ('money', 'people', 'percent', 'count', 'count', '')
+    """
+    u = re.sub(r"^[万亿千百]", "", unit.strip())
+    if not u:
+        return ""
+    if u.endswith("元"):
+        return "money"
+    return _FAMILY.get(u, "count")
+
+
+def figure_families(text: str) -> set[str]:
+    """The measures of the figures written in ``text``.
+
+    >>> sorted(figure_families("新增就业1.35万人，失业率控制在3.8%以内，新建3所学校"))
+    ['count', 'people', 'percent']
+    """
+    return {family(m.group(2)) for m in _FIGURE.finditer(halfwidth(text))}
+
+
+def phrase_share(phrase: str, text: str) -> float:
+    """How much of a named phrase ``text`` holds: its character pairs, or its characters in order
+    within a short stretch, the way Chinese abbreviates (粮食播种面积 → 粮食播面).
+
+    >>> phrase_share("商品销售总额", "商品销售总额累计"), round(phrase_share("粮食播种面积", "粮食播面稳定在98万亩以上"), 2)
+    (1.0, 0.67)
+    """
+    p, t = normalize(phrase), normalize(text)
+    grams = [p[i:i + 2] for i in range(len(p) - 1)]
+    if not grams:
+        return 0.0
+    pairs = sum(1 for g in grams if g in t) / len(grams)
+    return max(pairs, _in_order_share(p, t))
+
+
+def _in_order_share(p: str, t: str) -> float:
+    """Largest share of ``p``'s characters found in order in a stretch of ``t`` starting with its first one."""
+    best = 0
+    start = t.find(p[0])
+    while start >= 0 and best < len(p):
+        window, pos, got = t[start:start + len(p) + 2], 0, 0
+        for ch in p:
+            k = window.find(ch, pos)
+            if k >= 0:
+                got, pos = got + 1, k + 1
+        best = max(best, got)
+        start = t.find(p[0], start + 1)
+    return best / len(p) if best >= 3 else 0.0
+
+
+def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None = None) -> bool:
+    """A figure in the asked measure stands in ``text`` beside the asked subject.
+
+    The figure's clause must name the subject, or, when it opens with the figure
+    (…地区生产总值，达到46亿元), the clause before it. A table row fits by its unit.
+
+    >>> s = "预计2020年地区生产总值下降3%，造成一般公共预算收入减少6亿元左右"
+    >>> figure_fits(s, "money", "地区生产总值"), figure_fits(s, "percent", "地区生产总值")
+    (False, True)
+    """
+    if not measure:
+        return True
+    if row_unit is not None:
+        got = family(row_unit)
+        return (not got or got == measure) and (not subject or phrase_share(subject, text) >= SUBJECT_SHARE)
+    clauses = _CLAUSES.findall(halfwidth(text))
+    for i, clause in enumerate(clauses):
+        m = next((m for m in _FIGURE.finditer(clause) if family(m.group(2)) == measure), None)
+        if m is None and measure == "percent":
+            m = _RATIO.search(clause)  # 200:1 的比例
+        if m is None:
+            continue
+        context = clause if m.start() > 3 or i == 0 else clauses[i - 1] + clause
+        if not subject or phrase_share(subject, context) >= SUBJECT_SHARE:
+            return True
+    return False

@@ -1,0 +1,190 @@
+"""Answer shapes beyond "the best sentence": definitions, section paragraph leads, summaries, several facets.
+
+Each takes the scored candidate units and returns a cited ``Draft`` or None when
+its shape does not fit the passages; nothing here adds a fact.
+"""
+from __future__ import annotations
+
+import re
+
+from planqa.corpus.text import normalize
+from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE
+from planqa.rag.fit import figure_fits, phrase_share
+from planqa.rag.question import content_bigrams, term_parts
+from planqa.rag.units import (Draft, Unit, cite, compose_unit, is_heading_line, opens_paragraph, quote_of,
+                              quotes_of, span_text)
+from planqa.types import Hit
+
+_LEAD_MAX = 30
+
+
+SUMMARY_CHARS = 160
+
+
+def summary(best: Unit, hits: list[Hit]) -> Draft:
+    """The best sentence and the ones after it in its passage, up to a short paragraph."""
+    if best.row is not None or not best.sentences:
+        return Draft(cite(compose_unit(best, "fact", {}, hits), best.n), {best.n: quote_of(best, hits)}, False, "")
+    picked = [best.sentences[best.index]]
+    for s in best.sentences[best.index + 1:]:
+        if sum(len(x) for x in picked) + len(s) > SUMMARY_CHARS:
+            break
+        picked.append(s)
+    quote = span_text(hits[best.n - 1].chunk.text, best.source_text, picked[-1])
+    return Draft(cite("".join(picked), best.n), {best.n: quote}, False, "")
+
+
+def definitions(units: list[Unit], term: str, hits: list[Hit]) -> Draft | None:
+    """The sentences that define a term, or each part of a numbered slogan, in document order.
+
+    “一轴多片” is answered by 一轴：… and 多片：…; “一带” by 一带：….
+    """
+    parts = term_parts(term)
+    found = []
+    for part in ([term] + parts if len(parts) > 1 else parts):
+        u = next((u for u in units if u.row is None and defines(u.text, part)), None)
+        if u is not None and u not in found:
+            found.append(u)
+            if part == term:
+                break  # the whole term is defined at once
+    if len(parts) > 1 and len(found) < len(parts) and not (found and defines(found[0].text, term)):
+        return None  # a slogan half explained is not an answer
+    if not found:
+        return None
+    found.sort(key=lambda u: (u.n, u.index))
+    return Draft("".join(cite(u.text, u.n) for u in found), quotes_of(found, hits), False, "")
+
+
+def section_leads(units: list[Unit], weights: dict[str, float], hits: list[Hit]) -> Draft | None:
+    """A list answer from the short lead sentences of the paragraphs of one matching section.
+
+    Plans often list their points as paragraphs that open with a short title
+    sentence (建设宜居宜业产城融合示范街区。…); when the question matches the
+    section heading, those titles are the answer.
+    """
+    total = sum(weights.values()) or 1.0
+    groups: dict[tuple, list[int]] = {}
+    for n, h in enumerate(hits, 1):
+        if h.chunk.kind == "text" and h.chunk.headings:
+            groups.setdefault((h.chunk.doc_id, h.chunk.headings), []).append(n)
+    best_key, best_cov = None, 0.0
+    for key, ns in groups.items():
+        heading = normalize(key[1][-1])
+        cov = sum(w for g, w in weights.items() if g in heading) / total
+        if len(ns) >= 2 and cov > best_cov:
+            best_key, best_cov = key, cov
+    if best_key is None or best_cov < 0.6:
+        return None
+    leads = []
+    for n in sorted(groups[best_key], key=lambda n: hits[n - 1].chunk.start):
+        text = hits[n - 1].chunk.text
+        for u in sorted((u for u in units if u.n == n and u.row is None), key=lambda u: u.index):
+            if len(u.text) <= _LEAD_MAX and u.text.endswith("。") and opens_paragraph(text, u.text) \
+                    and not is_heading_line(u.text, hits[n - 1]):
+                leads.append(u)
+    if len(leads) < 2:
+        return None
+    text = "".join(f"{u.text.rstrip('。')}[{u.n}]；" for u in leads).rstrip("；") + "。"
+    return Draft(text, quotes_of(leads, hits), False, "")
+
+
+def defines(sentence: str, term: str) -> bool:
+    """The sentence opens by defining ``term`` (一带：…, “一带”是指…, 一带即…)."""
+    t = normalize(sentence).lstrip("“\"'（(")
+    nt = normalize(term)
+    if not t.startswith(nt):
+        return False
+    rest = t[len(nt):].lstrip("”\"')）")
+    return rest.startswith(("：", ":", "是指", "指", "即", "是", "为", "，即"))
+
+
+FACET_SHARE = 0.5  # how much of one asked thing a clause must name
+FACET_NEAR_SHARE = 0.3  # … when it stands next to the clause of the thing asked before it
+FACET_TOP = 12
+
+
+def facet_answer(units: list[Unit], facets: list[tuple[str, str]], weights: dict[str, float],
+                 hits: list[Hit]) -> Draft | None:
+    """One clause per thing asked (A和B分别是多少), each cited, in document order.
+
+    For every facet the best clause among the top candidates that names it and
+    states a figure (in the asked measure, where one is asked) is kept; a clause
+    that opens with its figure keeps the clause before it, which names the subject.
+    A later facet often leaves its subject unsaid (生产总值达到多少？年均增速是多少？),
+    so a clause next to the previous facet's is preferred. None when fewer than two
+    facets are found: the usual answer does then.
+    """
+    picks: dict[int, tuple[Unit, set[int]]] = {}
+    found, last = 0, None
+    for facet, measure in facets:
+        best, best_key = None, 0.0
+        for rank, u in enumerate(units[:FACET_TOP]):
+            if u.tense_fit < 0:
+                continue
+            pieces = [compose_unit(u, "number", weights, hits)] if u.row is not None else _clauses(u.text)
+            for i, piece in enumerate(pieces):
+                if not HAS_NUMBER.search(piece):
+                    continue
+                keep = {i}
+                share = _facet_share(facet, piece, weights)
+                if share < FACET_SHARE and i > 0 and _opens_with_figure(piece):
+                    keep, share = {i - 1, i}, _facet_share(facet, pieces[i - 1] + piece, weights)
+                near = last is not None and last[0] is u and min(abs(i - j) for j in last[1]) == 1
+                if share < (FACET_NEAR_SHARE if near else FACET_SHARE):
+                    continue
+                if measure and not figure_fits("，".join(pieces[j] for j in sorted(keep)), measure):
+                    share -= 0.3
+                key = share + 0.05 * u.score - 0.01 * rank + (0.3 if near else 0.0)
+                if key > best_key:
+                    best, best_key = (u, keep), key
+        if best is not None:
+            found += 1
+            last = best
+            picks.setdefault(id(best[0]), (best[0], set()))[1].update(best[1])
+    if found < 2:
+        return None
+    chosen = sorted((u for u, _ in picks.values()), key=lambda u: (u.n, u.index))
+    parts = []
+    for u in chosen:
+        keep = picks[id(u)][1]
+        if u.row is not None:
+            parts.append(cite(compose_unit(u, "number", weights, hits), u.n))
+        elif len(u.text) <= SHORT_SENTENCE:  # a short sentence is quoted whole, as elsewhere
+            parts.append(cite(u.text, u.n))
+        else:
+            pieces = _clauses(u.text)
+            parts.append(cite("，".join(pieces[j].strip() for j in sorted(keep)), u.n))
+    return Draft("".join(parts), quotes_of(chosen, hits), False, "")
+
+
+def _facet_share(facet: str, text: str, weights: dict[str, float]) -> float:
+    """How much of a facet ``text`` names: its weighted bigrams, or its characters in order (年均增速 → 年平均增长)."""
+    fw = {g: weights.get(g, 1.0) for g in content_bigrams(facet)}
+    t = normalize(text)
+    pairs = sum(w for g, w in fw.items() if g in t) / (sum(fw.values()) or 1.0)
+    return max(pairs, phrase_share(max(facet.split(), key=len), text))
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence, cut after ，；： outside quotation marks, verbatim (end marks dropped).
+
+    >>> _clauses("获得“文明单位，先进集体”等荣誉23项，区级荣誉25项。")
+    ['获得“文明单位，先进集体”等荣誉23项', '区级荣誉25项']
+    """
+    out, cur, depth = [], [], 0
+    for ch in sentence:
+        depth += {"“": 1, "”": -1, "（": 1, "）": -1, "(": 1, ")": -1}.get(ch, 0)
+        depth = max(depth, 0)
+        if depth == 0 and ch in "，,；;：:。！？!?":
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return [c for c in out if c.strip()]
+
+
+def _opens_with_figure(clause: str) -> bool:
+    """The clause starts with its verb and figure (达到46亿元), its subject standing before it."""
+    m = re.search(r"\d|[一二三四五六七八九十两]+[个项家所条万亿]", clause)
+    return m is not None and m.start() <= 3

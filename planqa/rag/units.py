@@ -1,0 +1,150 @@
+"""Candidate answer units (sentences of passages, table rows) and the helpers that cite and quote them.
+
+A unit keeps its passage number, so whatever is composed from it carries the
+right [n] marker and a verbatim quote. Scoring and choosing happen elsewhere.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planqa.corpus.text import normalize, sentence_spans
+from planqa.rag.compose import enumeration_items, key_clauses, render_row, with_enumeration
+from planqa.rag.query import QueryInfo
+from planqa.types import Hit, TableRow
+
+
+@dataclass
+class Unit:
+    """A candidate answer unit: one sentence of a text passage, or a table row."""
+
+    n: int  # passage number (1-based)
+    text: str  # verbatim sentence, or the rendered row
+    row: TableRow | None
+    index: int = 0  # sentence number within its passage
+    sentences: tuple[str, ...] = ()  # all sentences of the passage (for enumerations)
+    score: float = 0.0
+    coverage: float = 0.0
+    tense_fit: float = 0.0
+    found: frozenset = field(default_factory=frozenset)
+    raw: str = ""  # the passage text as written, when ``text`` joins wrapped lines
+
+    @property
+    def source_text(self) -> str:
+        return self.raw or self.text
+
+
+@dataclass
+class Draft:
+    text: str
+    quotes: dict[int, str]
+    refused: bool
+    reason: str
+
+
+def compose_unit(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) -> str:
+    if u.row is not None:
+        return render_row(u.row)
+    if re.search(r"[一二三四五六七八九]是", u.text):
+        return with_enumeration(list(u.sentences), u.index)
+    return key_clauses(u.text, weights, prefer="list" if qtype == "list" else "number")
+
+
+_WRAP_MAX = 80
+_END_MARK = re.compile(r"[。；;！!？?：:，,、]$")
+
+
+def join_wrapped(text: str, spans: list[tuple[int, int]], is_heading=lambda piece: False
+                  ) -> list[tuple[int, int]]:
+    """Join lines that are pieces of one wrapped statement (a title or subtitle broken over lines).
+
+    Lines without an end mark that follow each other (at most one blank line
+    apart) make one unit, up to a short statement's length.
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out:
+            pa, pb = out[-1]
+            gap = text[pb:a]
+            if not _END_MARK.search(text[pa:pb].rstrip()) and not _END_MARK.search(text[a:b].rstrip()) \
+                    and not gap.strip() and 0 < gap.count("\n") <= 2 \
+                    and not is_heading(text[a:b]) and not is_heading(text[pa:pb]) \
+                    and len(unwrap(text[pa:b])) <= _WRAP_MAX:
+                out[-1] = (pa, b)
+                continue
+        out.append((a, b))
+    return out
+
+
+def unwrap(text: str) -> str:
+    return re.sub(r"\s*\n\s*", "", text)
+
+
+def cite(text: str, n: int) -> str:
+    """``text`` with the marker [n] closing each of its sentences (；-separated parts included).
+
+    >>> cite("一是产业弱；二是民生有短板。", 3)
+    '一是产业弱[3]；二是民生有短板[3]。'
+    """
+    body = re.sub(r"\s*[。；;！!？?]+$", "", text.strip())
+    return re.sub(r"(?<![\]])([。；;！!？?])", rf"[{n}]\1", body) + f"[{n}]。"
+
+
+def quote_of(u: Unit, hits: list[Hit]) -> str:
+    """The passage text a unit's answer rests on: its row, its sentence, or its whole enumeration."""
+    chunk = hits[u.n - 1].chunk
+    if u.row is not None:
+        return chunk.text
+    if re.search(r"[一二三四五六七八九]是", u.text) and u.sentences:
+        items = enumeration_items(list(u.sentences), u.index)
+        last = u.sentences[u.index + sum(len(parts) for parts in items) - 1]
+        return span_text(chunk.text, u.source_text, last)
+    return u.source_text
+
+
+def span_text(text: str, first: str, last: str) -> str:
+    """The stretch of ``text`` from sentence ``first`` to sentence ``last`` (``first`` if not found)."""
+    a = text.find(first)
+    b = text.find(last, max(a, 0))
+    return text[a:b + len(last)] if a >= 0 and b >= 0 else first
+
+
+def quotes_of(units: list[Unit], hits: list[Hit]) -> dict[int, str]:
+    """Per passage, the stretch from the first to the last of the sentences used from it."""
+    quotes = {}
+    for n in dict.fromkeys(u.n for u in units):
+        mine = sorted((u for u in units if u.n == n), key=lambda u: u.index)
+        quotes[n] = span_text(hits[n - 1].chunk.text, mine[0].source_text, mine[-1].source_text)
+    return quotes
+
+
+def opens_paragraph(text: str, sentence: str) -> bool:
+    """The sentence stands at the start of a line of the passage."""
+    pos = text.find(sentence)
+    return pos == 0 or (pos > 0 and text[:pos].rstrip(" \t\u3000*#").endswith("\n"))
+
+
+def is_heading_line(sentence: str, hit: Hit) -> bool:
+    ns = normalize(sentence)
+    return any(ns == normalize(h) or ns in normalize(h) and len(ns) >= 0.8 * len(normalize(h))
+               for h in hit.chunk.headings)
+
+
+def candidates(hits: list[Hit], info: QueryInfo) -> list[Unit]:
+    """Every sentence (wrapped title lines joined) and table row of the passages, from the named places only."""
+    allowed = set(info.docs)
+    out = []
+    for n, h in enumerate(hits, 1):
+        c = h.chunk
+        if allowed and c.doc_id not in allowed:
+            continue
+        if c.kind == "table_row":
+            out.append(Unit(n, c.text, c.row))
+            continue
+        spans = join_wrapped(c.text, sentence_spans(c.text),
+                             lambda piece, h=h: is_heading_line(piece.strip("*# "), h))
+        sents = tuple(unwrap(c.text[a:b]).strip("*# ") for a, b in spans)
+        out.extend(Unit(n, s, None, i, sents, raw=c.text[a:b] if "\n" in c.text[a:b] else "")
+                   for i, (s, (a, b)) in enumerate(zip(sents, spans))
+                   if len(s) >= 6 and not is_heading_line(s, h))
+    return out
