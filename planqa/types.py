@@ -191,3 +191,4 @@ class Answer:
     refused: bool = False
     notices: tuple[str, ...] = ()  # fallbacks, dropped sentences, …
     timings_ms: dict = field(default_factory=dict)
+    context: tuple[Hit, ...] = ()  # passages read beside the retrieved ones (a listed section), numbered after them

@@ -174,7 +174,7 @@ def group_rows(texts: Sequence[str]) -> list[list[str]]:
 
 # ---- sources panel --------------------------------------------------------------------------
 def _passage(answer: dict, n: int) -> dict:
-    passages = answer.get("passages", [])
+    passages = answer.get("passages", []) + answer.get("context_passages", [])
     return passages[n - 1] if 0 < n <= len(passages) else {}
 
 

@@ -105,13 +105,14 @@ class AnswerChain:
         else:
             draft = self.assistant.extractive().answer(state["question"], hits, info)
             draft_text, refused, quotes = draft.text, draft.refused, draft.quotes
+            state["context"] = () if refused else draft.extra
             if draft.reason:
                 state["notices"].append(draft.reason)
         return {**state, "draft_text": draft_text, "refused": refused, "quotes": quotes,
                 "t_answer": (time.perf_counter() - t) * 1000 + state.get("t_answer", 0.0)}
 
     def _finish(self, state: dict) -> Answer:
-        hits = state["hits"]
+        hits = list(state["hits"]) + list(state.get("context", ()))  # what the answer may cite
         notices = list(state["notices"])
         if state["refused"]:
             text = REFUSAL + _nearest(hits)
@@ -121,7 +122,7 @@ class AnswerChain:
         if not checked.cited:
             if state["answerer"] == "llm":  # nothing verifiable: answer offline instead
                 notices.append("LLM 回答未通过引用核验；已改用离线抽取式回答")
-                retry = self._answer({**state, "answerer": "extractive", "notices": notices})
+                retry = self._answer({**state, "answerer": "extractive", "notices": notices, "context": ()})
                 return self._finish(retry)
             return self._answer_record(state, REFUSAL + _nearest(hits), (), True, notices)
         quotes = dict(state["quotes"])
@@ -135,8 +136,9 @@ class AnswerChain:
         total = (time.perf_counter() - state["t0"]) * 1000
         timings = {"retrieve": round(state["t_retrieve"], 1), "answer": round(state.get("t_answer", 0.0), 1),
                    "total": round(total, 1)}
+        context = () if refused else tuple(state.get("context", ()))
         return Answer(state["question"], text, tuple(citations), tuple(state["hits"]), refused,
-                      tuple(notices), timings)
+                      tuple(notices), timings, context)
 
 
 def _nearest(hits) -> str:
@@ -155,4 +157,5 @@ def make_extractive(assistant) -> ExtractiveAnswerer:
     periods = {d: r.meta.period for d, r in kb.docs.items()}
     return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods,
                               embedder=assistant.embedder, semantic_weight=assistant.settings.semantic_weight,
-                              tokenize=kb.tokenizer.tokenize, doc_freq=kb.doc_freq)
+                              tokenize=kb.tokenizer.tokenize, doc_freq=kb.doc_freq, section=kb.section,
+                              doc_text=kb.doc_text)

@@ -17,8 +17,10 @@ from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.fit import figure_fits, frame_years, phrase_share, year_conflict
 from planqa.rag.query import QueryInfo
 from planqa.rag.question import (asked_count, asked_unit, content_bigrams, content_text, defined_term, facets,
-                                 indicator_phrase, nouns, question_tense, question_type, question_words, term_parts)
-from planqa.rag.shapes import defines, definitions, facet_answer, section_leads, summary
+                                 indicator_phrase, nouns, question_tense, question_type, question_words, term_parts,
+                                 topic_bigrams)
+from planqa.rag.sections import Reader, best_section, intro_list, is_intro, section_list
+from planqa.rag.shapes import defines, definitions, facet_answer, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quote_of, quotes_of
 from planqa.types import Hit, TableRow
 
@@ -56,7 +58,7 @@ class ExtractiveAnswerer:
 
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
                  embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
-                 tokenize=None, doc_freq=None):
+                 tokenize=None, doc_freq=None, section=None, doc_text=None):
         self.idf = idf
         self.tokenize = tokenize
         self.doc_freq = doc_freq
@@ -65,6 +67,8 @@ class ExtractiveAnswerer:
         self.semantic_top = semantic_top
         self.refuse_threshold = refuse_threshold
         self.periods = periods or {}
+        self.section = section  # (doc_id, heading path) → that section's chunks, to list its points
+        self.doc_text = doc_text
 
     def weights(self, question: str, info: QueryInfo) -> dict[str, float]:
         """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word."""
@@ -151,9 +155,9 @@ class ExtractiveAnswerer:
             if defs:
                 return defs
         if qtype in ("list", "summary"):
-            leads = section_leads(units, weights, hits)
-            if leads:
-                return leads
+            listed = self._listed(units, weights, hits, qtype, topic_bigrams(question, info.places))
+            if listed:
+                return listed
         if qtype == "summary":
             return summary(units[0], hits)
         if ask.facets:
@@ -163,6 +167,20 @@ class ExtractiveAnswerer:
         chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, phrase)
         text = "".join(cite(compose_unit(u, qtype, weights, hits), u.n) for u in chosen)
         return Draft(text, quotes_of(chosen, hits), False, "")
+
+    def _listed(self, units: list[Unit], weights: dict[str, float], hits: list[Hit], qtype: str,
+                topic: list[str] = ()) -> Draft | None:
+        """A section's points: the section the question names by its heading, or the items that the best
+        sentence announces (主要目标是：)."""
+        reader = Reader(hits, self.section, self.doc_text)
+        section = best_section([hits[u.n - 1] for u in units], weights, topic)
+        if section is not None:
+            listed = section_list(section, reader, qtype == "summary")
+            if listed:
+                return listed
+        intro = next((u for u in units[:2] if u.row is None and is_intro(u.text)
+                      and u.coverage >= self.refuse_threshold), None)
+        return intro_list(intro, hits, reader) if intro is not None else None
 
     def fits_measure(self, u: Unit, ask: Ask) -> bool:
         """The candidate states a figure in the asked measure, beside the indicator named (if one is)."""

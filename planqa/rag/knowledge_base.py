@@ -83,6 +83,7 @@ class KnowledgeBase:
         self._tokenizer: ChineseTokenizer | None = None
         self._places: PlaceIndex | None = None
         self._df: dict[str, int] | None = None
+        self._by_doc: dict[str, list[Chunk]] | None = None
         self._texts: dict[str, str] = {}  # document texts added in this session (others read on demand)
 
     # ---- loading -------------------------------------------------------------------------
@@ -208,7 +209,7 @@ class KnowledgeBase:
         return other
 
     def _invalidate(self) -> None:
-        self._vindex = self._bm25 = self._tokenizer = self._places = self._df = None
+        self._vindex = self._bm25 = self._tokenizer = self._places = self._df = self._by_doc = None
 
     # ---- changes -------------------------------------------------------------------------
     def add(self, parsed: Iterable[ParsedDocument], progress: Callable[[str], None] | None = None) -> dict:
@@ -306,6 +307,24 @@ class KnowledgeBase:
         return {r.source: self.doc_text(d) for d, r in self.docs.items()}
 
     # ---- queries -------------------------------------------------------------------------
+    def section(self, doc_id: str, path: tuple[str, ...], limit: int = 80) -> list[Chunk]:
+        """The text chunks of the section at heading ``path`` (its subsections included), in document order.
+
+        An answer that lists a section's points reads the whole section, not
+        only the chunks retrieval happened to return.
+        """
+        if self._by_doc is None:
+            by_doc: dict[str, list[Chunk]] = {}
+            for c in self.chunks:
+                if c.kind == "text":
+                    by_doc.setdefault(c.doc_id, []).append(c)
+            for cs in by_doc.values():
+                cs.sort(key=lambda c: c.start)
+            self._by_doc = by_doc
+        if not path:
+            return []
+        return [c for c in self._by_doc.get(doc_id, []) if c.headings[:len(path)] == tuple(path)][:limit]
+
     def mask(self, doc_ids: Iterable[str] | None = None, places: Iterable[str] | None = None,
              doc_types: Iterable[str] | None = None) -> np.ndarray | None:
         """Boolean row mask for filters (None when no filter is given)."""

@@ -142,6 +142,22 @@ _ASKING = "哪吗呢么几是"  # what is left of question words once the longer
 _COUNT = re.compile(r"[一二三四五六七八九十两][个项条类大点种]")  # 三个, 十项: how many is asked, not what
 
 
+# what a list is of, not what it is about: 哪些组织保障措施 asks about 组织保障
+LIST_HEADS = ("措施", "举措", "做法", "办法", "方面", "内容", "安排", "部署", "工作", "任务", "事项")
+
+
+def topic_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
+    """The content bigrams of a question without those of the words a list is made of (措施, 方面 …).
+
+    >>> topic_bigrams("新河街道提出了哪些组织保障措施？", ("新河街道",))
+    ['组织', '织保', '保障']
+    """
+    text = content_text(question, places)
+    for w in LIST_HEADS:
+        text = text.replace(w, " ")
+    return content_bigrams(text)
+
+
 def content_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
     """Character bigrams of the question's content, the unit of sentence matching.
 
@@ -177,7 +193,7 @@ def _jieba():
     return jieba
 
 
-_FUNCTION_CHARS = set("在对把将从向于和与及的了被给让以都各")
+_FUNCTION_CHARS = set("在对把将从向于和与及的了被给让以都各有为")
 
 
 def _function_joins(run: str) -> set[int]:

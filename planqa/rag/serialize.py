@@ -13,15 +13,18 @@ def answer_to_json(answer: Answer, qid: str | None = None) -> dict:
         "answer": answer.text,
         "refused": answer.refused,
         "citations": [c.to_dict() for c in answer.citations],
-        "passages": [
-            {"rank": r, "score": round(h.score, 6), "source": h.chunk.source, "title": h.chunk.title,
-             "headings": list(h.chunk.headings), "kind": h.chunk.kind,
-             "start_line": h.chunk.start_line, "end_line": h.chunk.end_line, "text": h.chunk.text}
-            for r, h in enumerate(answer.hits, 1)
-        ],
+        "passages": [_passage(r, h) for r, h in enumerate(answer.hits, 1)],
+        # passages the answer read beside the retrieved ones (the rest of a listed section): [n] past the top-k
+        "context_passages": [_passage(r, h) for r, h in enumerate(answer.context, len(answer.hits) + 1)],
         "notices": list(answer.notices),
         "timings_ms": dict(answer.timings_ms),
     }
+
+
+def _passage(rank: int, h) -> dict:
+    return {"rank": rank, "score": round(h.score, 6), "source": h.chunk.source, "title": h.chunk.title,
+            "headings": list(h.chunk.headings), "kind": h.chunk.kind,
+            "start_line": h.chunk.start_line, "end_line": h.chunk.end_line, "text": h.chunk.text}
 
 
 def lines_label(start: int, end: int) -> str:

@@ -1,4 +1,4 @@
-"""Answer shapes beyond "the best sentence": definitions, section paragraph leads, summaries, several facets.
+"""Answer shapes beyond "the best sentence": definitions, summaries, several facets asked at once.
 
 Each takes the scored candidate units and returns a cited ``Draft`` or None when
 its shape does not fit the passages; nothing here adds a fact.
@@ -11,7 +11,7 @@ from planqa.corpus.text import normalize
 from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE
 from planqa.rag.fit import figure_fits, phrase_share
 from planqa.rag.question import content_bigrams, term_parts
-from planqa.rag.units import (Draft, Unit, cite, compose_unit, is_heading_line, opens_paragraph, quote_of,
+from planqa.rag.units import (Draft, Unit, cite, compose_unit, quote_of,
                               quotes_of, span_text)
 from planqa.types import Hit
 
@@ -53,39 +53,6 @@ def definitions(units: list[Unit], term: str, hits: list[Hit]) -> Draft | None:
         return None
     found.sort(key=lambda u: (u.n, u.index))
     return Draft("".join(cite(u.text, u.n) for u in found), quotes_of(found, hits), False, "")
-
-
-def section_leads(units: list[Unit], weights: dict[str, float], hits: list[Hit]) -> Draft | None:
-    """A list answer from the short lead sentences of the paragraphs of one matching section.
-
-    Plans often list their points as paragraphs that open with a short title
-    sentence (建设宜居宜业产城融合示范街区。…); when the question matches the
-    section heading, those titles are the answer.
-    """
-    total = sum(weights.values()) or 1.0
-    groups: dict[tuple, list[int]] = {}
-    for n, h in enumerate(hits, 1):
-        if h.chunk.kind == "text" and h.chunk.headings:
-            groups.setdefault((h.chunk.doc_id, h.chunk.headings), []).append(n)
-    best_key, best_cov = None, 0.0
-    for key, ns in groups.items():
-        heading = normalize(key[1][-1])
-        cov = sum(w for g, w in weights.items() if g in heading) / total
-        if len(ns) >= 2 and cov > best_cov:
-            best_key, best_cov = key, cov
-    if best_key is None or best_cov < 0.6:
-        return None
-    leads = []
-    for n in sorted(groups[best_key], key=lambda n: hits[n - 1].chunk.start):
-        text = hits[n - 1].chunk.text
-        for u in sorted((u for u in units if u.n == n and u.row is None), key=lambda u: u.index):
-            if len(u.text) <= _LEAD_MAX and u.text.endswith("。") and opens_paragraph(text, u.text) \
-                    and not is_heading_line(u.text, hits[n - 1]):
-                leads.append(u)
-    if len(leads) < 2:
-        return None
-    text = "".join(f"{u.text.rstrip('。')}[{u.n}]；" for u in leads).rstrip("；") + "。"
-    return Draft(text, quotes_of(leads, hits), False, "")
 
 
 def defines(sentence: str, term: str) -> bool:

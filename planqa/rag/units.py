@@ -40,6 +40,7 @@ class Draft:
     quotes: dict[int, str]
     refused: bool
     reason: str
+    extra: tuple[Hit, ...] = ()  # passages read beyond the retrieved ones, numbered after them
 
 
 def compose_unit(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) -> str:

@@ -1,0 +1,205 @@
+"""Answers that list a section's points: paragraph leads, the items after an introducing sentence, subsections.
+
+Plans set out goals, principles and measures as paragraphs that open with a
+short title sentence (——经济高质量发展迈上新台阶。…), often after a sentence that
+announces them (主要目标是：). Such an answer reads the whole section, not only the
+retrieved chunks; chunks it cites beyond those are numbered after them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from planqa.corpus.text import normalize
+from planqa.rag.units import Draft, Unit, span_text
+from planqa.types import Chunk, Hit
+
+LEAD_MAX = 30  # a paragraph's title sentence is short
+GIST_MAX = 50  # what a summary keeps of a subsection's first sentence
+HEADING_MATCH = 0.6  # share of the question's content a section heading must hold
+_END = "。；;：:！？!?"
+_ITEM_MARK = re.compile(r"^(?:——|—|[-•·▪]|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|"
+                        r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)\s*")
+_INTRO = re.compile(r"[：:]$|(?:以下|如下)[\u4e00-\u9fff]{0,8}[。：:]?$")
+_HEADING_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节篇部分]|[（(]?[一二三四五六七八九十\d]+[）)、.．])\s*")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    chunk: Chunk
+    offset: int  # where the paragraph starts in ``chunk.text``
+    text: str  # its first line as written in the chunk
+
+
+class Reader:
+    """Reads whole sections beside the retrieved passages; cited chunks get numbers after the hits.
+
+    ``section(doc_id, path)`` gives a section's text chunks in order, and
+    ``doc_text(doc_id)`` the document text (to tell paragraph starts); without
+    them only the retrieved chunks are read.
+    """
+
+    def __init__(self, hits: list[Hit], section: Callable | None = None, doc_text: Callable | None = None):
+        self.hits = list(hits)
+        self.extra: list[Hit] = []
+        self._section = section
+        self._doc_text = doc_text
+
+    def number(self, chunk: Chunk) -> int:
+        for n, h in enumerate(self.hits + self.extra, 1):
+            if h.chunk.chunk_id == chunk.chunk_id:
+                return n
+        self.extra.append(Hit(chunk, 0.0, "section"))
+        return len(self.hits) + len(self.extra)
+
+    def chunks(self, doc_id: str, path: tuple[str, ...]) -> list[Chunk]:
+        if self._section is not None:
+            return self._section(doc_id, path)
+        return sorted((h.chunk for h in self.hits if h.chunk.doc_id == doc_id and h.chunk.kind == "text"
+                       and h.chunk.headings[:len(path)] == path), key=lambda c: c.start)
+
+    def paragraphs(self, doc_id: str, path: tuple[str, ...]) -> list[Paragraph]:
+        """The paragraphs (lines) that start inside the section, in order; duplicates of overlapping chunks dropped."""
+        out, seen = [], set()
+        for c in self.chunks(doc_id, path):
+            pos = 0
+            for line in c.text.split("\n"):
+                at = pos
+                pos += len(line) + 1
+                start = c.start + at + (len(line) - len(line.lstrip()))
+                if not line.strip() or start in seen or (at == 0 and not self._opens(c)):
+                    continue
+                seen.add(start)
+                out.append(Paragraph(c, at + len(line) - len(line.lstrip()), line.strip()))
+        return out
+
+    def _opens(self, c: Chunk) -> bool:
+        """The chunk begins a paragraph of its document (not the middle of one)."""
+        if self._doc_text is None or c.start == 0:
+            return True
+        return self._doc_text(c.doc_id)[:c.start].rstrip(" \t\u3000").endswith("\n")
+
+
+def lead(paragraph: str) -> tuple[str, str] | None:
+    """A paragraph's title sentence: (as written, without its item mark and end mark), or None.
+
+    >>> lead("——经济高质量发展迈上新台阶。发挥区域优势，产业特点。")
+    ('——经济高质量发展迈上新台阶。', '经济高质量发展迈上新台阶')
+    >>> lead("坚持以人民为中心。"), lead("着眼于远景目标，综合考虑机遇、优势、条件，坚持守正和创新相统一，努力实现以下目标。")
+    (('坚持以人民为中心。', '坚持以人民为中心'), None)
+    """
+    body = paragraph.strip().strip("*# \u3000")
+    m = re.match(rf"[^{_END}]+[{_END}]", body)
+    if not m:
+        return None
+    written = m.group(0)
+    bare = _ITEM_MARK.sub("", written.strip()).rstrip(_END).strip()
+    if not 2 < len(bare) <= LEAD_MAX or written.endswith(("：", ":")):
+        return None
+    if len(body) == len(written) and not written.endswith("。"):
+        return None
+    return written, bare
+
+
+def is_intro(sentence: str) -> bool:
+    """The sentence announces a list that follows (…主要目标是：, …努力实现以下目标。)."""
+    return bool(_INTRO.search(sentence.strip()))
+
+
+def heading_title(heading: str) -> str:
+    """A heading without its number (第二节 基本原则 → 基本原则, （一）强化组织领导 → 强化组织领导)."""
+    return _HEADING_NUMBER.sub("", heading.strip()).strip()
+
+
+def best_section(hits: list[Hit], weights: dict[str, float], topic: list[str] = ()
+                 ) -> tuple[str, tuple[str, ...]] | None:
+    """The section (document, heading path) whose own heading holds most of the question's content
+    (``topic``: the bigrams that say what about, when given)."""
+    if topic:
+        weights = {g: w for g, w in weights.items() if g in topic}
+    total = sum(weights.values()) or 1.0
+    best, best_cov = None, HEADING_MATCH - 1e-9
+    for h in hits:
+        c = h.chunk
+        for depth in range(len(c.headings), 0, -1):  # deeper first: the narrowest section wins a tie
+            heading = normalize(heading_title(c.headings[depth - 1]))
+            cov = sum(w for g, w in weights.items() if g in heading) / total
+            if cov > best_cov:
+                best, best_cov = (c.doc_id, c.headings[:depth]), cov
+    return best
+
+
+def section_list(section: tuple[str, tuple[str, ...]], reader: Reader, summary: bool) -> Draft | None:
+    """A section's points: its subsections' titles (with their first sentence for a summary), else the
+    title sentences of its paragraphs."""
+    doc_id, path = section
+    paras = reader.paragraphs(doc_id, path)
+    subs: dict[str, Paragraph] = {}
+    for p in paras:
+        if len(p.chunk.headings) > len(path):
+            subs.setdefault(p.chunk.headings[len(path)], p)
+    if len(subs) >= 2:
+        return _subsections(subs, paras, path, reader, summary)
+    items = [(p, lead(p.text)) for p in paras if len(p.chunk.headings) == len(path)]
+    return _leads([(p, ld) for p, ld in items if ld and not _is_heading(p)], reader)
+
+
+def intro_list(intro: Unit, hits: list[Hit], reader: Reader) -> Draft | None:
+    """The items announced by an introducing sentence: the title sentences of the paragraphs after it."""
+    c = hits[intro.n - 1].chunk
+    at = c.start + max(c.text.find(intro.source_text), 0) + len(intro.source_text)
+    items, marked = [], None
+    for p in reader.paragraphs(c.doc_id, c.headings):
+        if p.chunk.start + p.offset < at or _is_heading(p):
+            continue
+        if p.chunk.headings != c.headings:
+            break
+        ld = lead(p.text)
+        has_mark = bool(_ITEM_MARK.match(p.text))
+        if ld is None or is_intro(p.text) or (marked is not None and has_mark != marked):
+            break
+        marked = has_mark if marked is None else marked
+        items.append((p, ld))
+    return _leads(items, reader)
+
+
+def _leads(items: list[tuple[Paragraph, tuple[str, str]]], reader: Reader) -> Draft | None:
+    if len(items) < 2:
+        return None
+    parts, spans = [], {}
+    for p, (written, bare) in items:
+        n = reader.number(p.chunk)
+        parts.append(f"{bare}[{n}]")
+        spans.setdefault(n, []).append(written)
+    quotes = {n: span_text(reader_chunk(reader, n).text, ws[0], ws[-1]) for n, ws in spans.items()}
+    return Draft("；".join(parts) + "。", quotes, False, "", tuple(reader.extra))
+
+
+def _subsections(subs: dict[str, Paragraph], paras: list[Paragraph], path, reader: Reader,
+                 summary: bool) -> Draft:
+    parts, quotes = [], {}
+    for heading, first in subs.items():
+        n = reader.number(first.chunk)
+        title = heading_title(heading)
+        text, quote = title, heading.strip()
+        if summary:
+            body = next((p for p in paras if p.chunk.headings[len(path):len(path) + 1] == (heading,)
+                         and not _is_heading(p) and p.chunk.chunk_id == first.chunk.chunk_id), None)
+            if body is not None:
+                sentence = re.match(rf"[^{_END}]+[{_END}]?", body.text).group(0)
+                gist = sentence if len(sentence) <= GIST_MAX else re.split(r"[，,]", sentence)[0]
+                text += "：" + gist.rstrip(_END)
+                quote = span_text(first.chunk.text, heading.strip(), gist.rstrip(_END))
+        parts.append(f"{text}[{n}]")
+        quotes.setdefault(n, quote)
+    return Draft("；".join(parts) + "。", quotes, False, "", tuple(reader.extra))
+
+
+def reader_chunk(reader: Reader, n: int) -> Chunk:
+    return (reader.hits + reader.extra)[n - 1].chunk
+
+
+def _is_heading(p: Paragraph) -> bool:
+    t = normalize(p.text.strip("*# "))
+    return any(t == normalize(h) or normalize(heading_title(h)) == t for h in p.chunk.headings)
