@@ -16,9 +16,9 @@ from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, norma
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.fit import figure_fits, frame_years, phrase_share, year_conflict
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import (asked_count, asked_unit, content_bigrams, content_text, defined_term, facets,
-                                 indicator_phrase, nouns, question_tense, question_type, question_words, term_parts,
-                                 topic_bigrams)
+from planqa.rag.question import (LIST_HEADS, asked_count, asked_unit, content_bigrams, content_text, defined_term,
+                                 facets, indicator_phrase, joined_bigrams, list_head, nouns, question_tense,
+                                 question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
 from planqa.rag.sections import Reader, best_section, intro_list, is_intro, section_list
 from planqa.rag.shapes import defines, definitions, facet_answer, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quote_of, quotes_of
@@ -33,6 +33,9 @@ SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must com
 YEAR_WEIGHT = 1.0
 NAMED_FIGURE = 0.5
 MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
+JOINED_WEIGHT = 0.4  # a bigram across two words (重点|打造) counts for less than one inside a word
+SCENE_WEIGHT = 0.5  # words of a clause that sets the scene (在党建引领共同缔造中，…) count less than the asking clause's
+CUE_WEIGHT = {"list": 0.45}  # how much the answer's shape counts beside coverage (default 0.15)
 WORD_MIN_IDF = 1.5  # a question word this common (发展, 工作) does not justify a second citation
 
 
@@ -49,6 +52,7 @@ class Ask:
     measure: str = ""  # the unit's measure the figure is asked in (money, percent, count …)
     facets: list[tuple[str, str]] = field(default_factory=list)  # several things asked at once
     years: tuple[int, ...] = ()
+    head: str = ""  # what a list is asked of (哪些特色产业集群 → 特色产业集群)
 
 
 class ExtractiveAnswerer:
@@ -72,7 +76,10 @@ class ExtractiveAnswerer:
 
     def weights(self, question: str, info: QueryInfo) -> dict[str, float]:
         """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word."""
-        w = {g: max(self.idf("#" + g), 0.2) for g in content_bigrams(question, info.places)}
+        joined = joined_bigrams(question, info.places)
+        scene = scene_bigrams(question, info.places)
+        w = {g: max(self.idf("#" + g), 0.2) * (JOINED_WEIGHT if g in joined else 1.0)
+             * (SCENE_WEIGHT if g in scene else 1.0) for g in content_bigrams(question, info.places)}
         w.update({str(y): YEAR_WEIGHT for y in info.years if y >= 2000})
         return w
 
@@ -82,7 +89,7 @@ class ExtractiveAnswerer:
                    defined_term(question), indicator_phrase(question, info.places),
                    asked_unit(question) if qtype == "number" else "",
                    facets(question, info.places) if qtype == "number" else [],
-                   tuple(y for y in info.years if y >= 2000))
+                   tuple(y for y in info.years if y >= 2000), list_head(question) if qtype == "list" else "")
 
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
@@ -114,8 +121,7 @@ class ExtractiveAnswerer:
             else:
                 cue = 1.0 if UNIT_NUMBER.search(halfwidth(u.text)) else (0.4 if HAS_NUMBER.search(u.text) else -1.0)
         elif qtype == "list":
-            # 哪三个“区”: an enumeration of exactly that many items is the answer's shape
-            cue = 1.0 if count and _items(u.text) == count else min(1.0, len(_ENUM.findall(u.text)) / 3)
+            cue = _list_cue(u.text, ask.head, count)
         elif qtype == "when":
             cue = 1.0 if _DATE.search(halfwidth(u.text)) else 0.0
         if term and any(defines(u.text, part) for part in {term, *term_parts(term)}):
@@ -124,7 +130,7 @@ class ExtractiveAnswerer:
         review = any(_REVIEW_HEADING.search(h) for h in headings)
         tense_fit = 0.0 if not tense else (0.1 if (tense == "past") == review else -0.1)
         u.tense_fit = tense_fit
-        u.score = u.coverage + 0.15 * cue + 0.3 / math.sqrt(u.n) + tense_fit
+        u.score = u.coverage + CUE_WEIGHT.get(qtype, 0.15) * cue + 0.3 / math.sqrt(u.n) + tense_fit
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
@@ -155,7 +161,7 @@ class ExtractiveAnswerer:
             if defs:
                 return defs
         if qtype in ("list", "summary"):
-            listed = self._listed(units, weights, hits, qtype, topic_bigrams(question, info.places))
+            listed = self._listed(units, weights, hits, qtype, topic_bigrams(question, info.places), ask.head)
             if listed:
                 return listed
         if qtype == "summary":
@@ -169,11 +175,14 @@ class ExtractiveAnswerer:
         return Draft(text, quotes_of(chosen, hits), False, "")
 
     def _listed(self, units: list[Unit], weights: dict[str, float], hits: list[Hit], qtype: str,
-                topic: list[str] = ()) -> Draft | None:
+                topic: list[str] = (), head: str = "") -> Draft | None:
         """A section's points: the section the question names by its heading, or the items that the best
         sentence announces (主要目标是：)."""
         reader = Reader(hits, self.section, self.doc_text)
         section = best_section([hits[u.n - 1] for u in units], weights, topic)
+        if section is not None and head and not head.endswith(LIST_HEADS) \
+                and normalize(head) not in normalize(section[1][-1]):
+            section = None  # 哪几类“红色”力量 asks for a list inside the section, not the section's outline
         if section is not None:
             listed = section_list(section, reader, qtype == "summary")
             if listed:
@@ -346,6 +355,31 @@ def _row_is_asked(row: TableRow, phrase: str) -> bool:
 
 def _row_has_figures(row: TableRow) -> bool:
     return any(re.search(r"\d", value) for header, value in row.cells if not header.startswith("属性"))
+
+
+def _list_cue(text: str, head: str, count: int) -> float:
+    """How much a sentence looks like the list asked for: an enumeration (of that many items, 哪三个),
+    of things named like the list's head (…、…等特色产业集群; 红色网格、红色物业 for “红色”力量)."""
+    best = 0.5 * min(1.0, len(_ENUM.findall(text)) / 3)
+    for clause in re.split(r"[，,；;。：:]", normalize(text)):
+        items = clause.count("、") + 1
+        if items < 2:
+            continue
+        named = bool(head) and _names_head(clause, head)
+        if count and items == count:
+            best = max(best, 1.5 if named else 1.0)
+        elif named:
+            best = max(best, min(1.0, 0.3 * items))  # two items named like the head may be examples; four, the list
+    return best
+
+
+def _names_head(clause: str, head: str) -> bool:
+    """The enumeration in ``clause`` is of ``head``: the head's last word follows it, or its items share its words."""
+    if normalize(head)[-2:] in clause:
+        return True
+    parts = clause.split("、")
+    grams = {head[i:i + 2] for i in range(len(head) - 1)}
+    return sum(1 for p in parts if any(g in p for g in grams)) * 2 >= len(parts)
 
 
 def _items(text: str) -> int:

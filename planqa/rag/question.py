@@ -16,7 +16,10 @@ QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎�
                   "包括", "多大", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
                   "都提到", "提到", "是", "的", "了", "在", "有", "和", "与", "及", "对", "要", "将",
                   "中", "里", "上", "为", "到", "年", "个", "呀", "一下", "列出", "说说", "介绍", "请简要", "简要",
-                  "简述", "概述", "概括", "请", "简单", "这些", "这个", "这项", "该项", "相应", "一共", "总共")
+                  "简述", "概述", "概括", "请", "简单", "这些", "这个", "这项", "该项", "相应", "一共", "总共",
+                  # how places compare is asked, not what about
+                  "有何异同", "异同", "有何不同", "有什么不同", "有何", "区别", "差异", "相比", "对比", "比较",
+                  "哪个更高", "哪个更多", "哪个更大", "更高", "更多", "更大", "一样", "相同", "各是", "各为")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前")
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
@@ -70,6 +73,7 @@ def content_text(question: str, places: tuple[str, ...] = ()) -> str:
     for p in sorted(places, key=len, reverse=True):
         q = q.replace(normalize(p), " ")
     q = _ASKED_UNIT.sub(" ", q)  # 多少亿元: the unit is checked on the figure, not matched as a word
+    q = re.sub(r"哪[几些]?[一二三四五六七八九十两\d]*[个项类种大条点件批]", " ", q)  # 哪几类, 哪四项: how many
     q = re.sub(r"(19|20)\d\d年?", " ", q)
     q = re.sub(r"[？?！!。，,、；;：:“”\"'（）()《》]", " ", q)
     for w in sorted(QUESTION_WORDS, key=len, reverse=True):
@@ -183,6 +187,59 @@ def content_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
     return grams
 
 
+def joined_bigrams(question: str, places: tuple[str, ...] = ()) -> set[str]:
+    """The content bigrams that straddle two words (重点|打造 → 点打): they say the words stand together,
+    which is worth less than either word.
+
+    >>> sorted(joined_bigrams("重点打造哪几类力量？"))
+    ['点打']
+    """
+    out = set()
+    for run in _CJK_RUN.findall(content_text(question, places)):
+        pos = 0
+        for w in _jieba().lcut(run):
+            if pos:
+                out.add(run[pos - 1:pos + 1])
+            pos += len(w)
+    return out & set(content_bigrams(question, places))
+
+
+def scene_bigrams(question: str, places: tuple[str, ...] = ()) -> set[str]:
+    """Content bigrams found only in clauses that ask nothing, when another clause asks (在…中，…哪几类…？).
+
+    >>> sorted(scene_bigrams("在党建引领中，新河街道重点打造哪几类力量？", ("新河街道",)))
+    ['党建', '建引', '引领']
+    """
+    clauses = [c for c in re.split(r"[，,；;：:]", question) if c.strip()]
+    asking = [c for c in clauses if _ASKS.search(c)]
+    if not asking or len(asking) == len(clauses):
+        return set()
+    asked = {g for c in asking for g in content_bigrams(c, places)}
+    return {g for c in clauses if c not in asking for g in content_bigrams(c, places)} - asked
+
+
+_LIST_HEAD = re.compile(r"哪(?:些|几|[一二三四五六七八九十两\d]+)(?:个|项|类|大|种|条|点|件|张|家|所|批)?"
+                        r"([\u4e00-\u9fff“”\"'‘’]{2,14})")
+_HEAD_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:主要|具体|都|分别)?(?:有|包括|包含|涉及|是)(?:哪些|哪几)")
+
+
+def list_head(question: str) -> str:
+    """What a list question asks a list of (哪些特色产业集群 → 特色产业集群, 基本原则有哪些 → 基本原则).
+
+    >>> list_head("计划打造哪些特色产业集群？"), list_head("重点打造哪几类“红色”力量？"), list_head("规划确定的基本原则有哪些？")
+    ('特色产业集群', '红色力量', '基本原则')
+    >>> list_head("开展了哪四项专项活动？"), list_head("这说明了什么？")
+    ('专项活动', '')
+    """
+    m = _LIST_HEAD.search(question)
+    head = m.group(1) if m else ""
+    if not head:
+        m = _HEAD_BEFORE.search(question)
+        # the noun phrase just before 有哪些: after its last 的 (规划确定的基本原则 → 基本原则)
+        head = re.split(r"[的之中]", m.group(1))[-1][-6:] if m else ""
+    return re.sub(r"[“”\"'‘’]|[呢吗啊]$", "", head)
+
+
 def _jieba():
     """The jieba module, imported on first use with its start-up chatter silenced."""
     import logging
@@ -193,7 +250,7 @@ def _jieba():
     return jieba
 
 
-_FUNCTION_CHARS = set("在对把将从向于和与及的了被给让以都各有为")
+_FUNCTION_CHARS = set("在对把将从向于和与及的了被给让以都各有为后中前内里时")
 
 
 def _function_joins(run: str) -> set[int]:
