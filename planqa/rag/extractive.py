@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.fit import figure_fits, frame_years, phrase_share, year_conflict
+from planqa.rag.fit import (PLAN_PERIODS, figure_fits, frame_years, other_measure, phrase_share, written_years,
+                             year_conflict, years_of)
 from planqa.rag.query import QueryInfo
 from planqa.rag.question import (LIST_HEADS, asked_count, asked_unit, content_bigrams, content_text, defined_term,
                                  facets, indicator_phrase, joined_bigrams, list_head, nouns, question_tense,
                                  question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
 from planqa.rag.sections import Reader, best_section, intro_list, is_intro, section_list
 from planqa.rag.shapes import defines, definitions, facet_answer, summary
-from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quote_of, quotes_of
+from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
@@ -35,7 +36,8 @@ NAMED_FIGURE = 0.5
 MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
 JOINED_WEIGHT = 0.4  # a bigram across two words (重点|打造) counts for less than one inside a word
 SCENE_WEIGHT = 0.5  # words of a clause that sets the scene (在党建引领共同缔造中，…) count less than the asking clause's
-CUE_WEIGHT = {"list": 0.45}  # how much the answer's shape counts beside coverage (default 0.15)
+CUE_WEIGHT = {"list": 0.45}
+NAMED_SECTION = 0.8  # a question that holds this much of a section's heading names that section  # how much the answer's shape counts beside coverage (default 0.15)
 WORD_MIN_IDF = 1.5  # a question word this common (发展, 工作) does not justify a second citation
 
 
@@ -94,7 +96,7 @@ class ExtractiveAnswerer:
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
         if u.row is not None:
-            return {int(h[:4]) for h, _ in u.row.cells if re.match(r"\d{4}", h)}
+            return {int(m.group(0)) for h, _ in u.row.cells for m in [re.search(r"(?:19|20)\d\d", h)] if m}
         c = hits[u.n - 1].chunk
         period = [int(y) for y in re.findall(r"\d{4}", self.periods.get(c.doc_id, ""))]
         years = frame_years(u.text, c.headings, period[0] if len(period) == 1 else None)
@@ -129,39 +131,49 @@ class ExtractiveAnswerer:
         # plans review the last period and set targets for the next: match the question's tense
         review = any(_REVIEW_HEADING.search(h) for h in headings)
         tense_fit = 0.0 if not tense else (0.1 if (tense == "past") == review else -0.1)
-        u.tense_fit = tense_fit
+        u.tense_fit, u.cue = tense_fit, cue
         u.score = u.coverage + CUE_WEIGHT.get(qtype, 0.15) * cue + 0.3 / math.sqrt(u.n) + tense_fit
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
         ask = self.read(question, info)
-        weights, qtype, phrase = ask.weights, ask.qtype, ask.phrase
+        qtype, phrase = ask.qtype, ask.phrase
         units = candidates(hits, info)
         for u in units:
             self.score(u, ask, hits)
             # a figure asked for by name (绿化覆盖率) comes from a sentence or row that names it
-            if qtype == "number" and len(phrase) >= 3 and phrase_share(phrase, u.text) >= 0.6:
+            if qtype == "number" and len(phrase) >= 3 and phrase_share(phrase, u.text) >= 0.6 \
+                    and not (u.row is not None and other_measure(u.row.name, phrase)):
                 u.score += NAMED_FIGURE
             if ask.measure and not ask.facets and self.fits_measure(u, ask):
                 u.score += MEASURE_FIT
         units.sort(key=lambda u: -u.score)
         self._add_semantic(question, units)
         # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it
-        dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits))]
+        dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))]
         reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info))
         if reason:
             if units and not dated:
                 reason = f"文档中没有关于{ask.years[0]}年的内容"
             return Draft(REFUSAL, {}, True, reason)
         units = dated
+        reader = Reader(hits, self.section, self.doc_text)
         if len(info.docs) > 1:
-            return self._per_place(units, info, hits, qtype, weights)
+            return self._per_place(question, ask, units, info, hits, reader)
+        draft = self._compose(question, ask, units, hits, info, reader)
+        return Draft(draft.text, draft.quotes, False, "", tuple(reader.extra))
+
+    def _compose(self, question: str, ask: Ask, units: list[Unit], hits: list[Hit], info: QueryInfo,
+                 reader: Reader) -> Draft:
+        """The answer from one place's candidates, in the shape the question asks for."""
+        weights, qtype = ask.weights, ask.qtype
         if ask.term:
             defs = definitions(units, ask.term, hits)
             if defs:
                 return defs
         if qtype in ("list", "summary"):
-            listed = self._listed(units, weights, hits, qtype, topic_bigrams(question, info.places), ask.head)
+            listed = self._listed(question, units, weights, hits, qtype, reader,
+                                  topic_bigrams(question, info.places), ask.head)
             if listed:
                 return listed
         if qtype == "summary":
@@ -170,24 +182,32 @@ class ExtractiveAnswerer:
             several = facet_answer(units, ask.facets, weights, hits)
             if several:
                 return several
-        chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, phrase)
+        chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, ask.phrase)
         text = "".join(cite(compose_unit(u, qtype, weights, hits), u.n) for u in chosen)
         return Draft(text, quotes_of(chosen, hits), False, "")
 
-    def _listed(self, units: list[Unit], weights: dict[str, float], hits: list[Hit], qtype: str,
-                topic: list[str] = (), head: str = "") -> Draft | None:
+    def _listed(self, question: str, units: list[Unit], weights: dict[str, float], hits: list[Hit], qtype: str,
+                reader: Reader, topic: list[str] = (), head: str = "") -> Draft | None:
         """A section's points: the section the question names by its heading, or the items that the best
         sentence announces (主要目标是：)."""
-        reader = Reader(hits, self.section, self.doc_text)
-        section = best_section([hits[u.n - 1] for u in units], weights, topic)
-        if section is not None and head and not head.endswith(LIST_HEADS) \
-                and normalize(head) not in normalize(section[1][-1]):
+        generic = not head or head.endswith(LIST_HEADS)  # 哪些措施, 哪几个方面: the points of a section
+        # the enumeration asked for (哪几大产业) may stand in one sentence, unless the question names the section
+        inline = qtype == "list" and not generic and bool(units) and units[0].cue >= 1.0
+        if qtype == "summary" and not any(w in question for w in LIST_HEADS):
+            return None  # 总体思路是什么 is said in a sentence, not by a section's outline
+        section, cov = best_section([hits[u.n - 1] for u in units], weights, topic)
+        if section is not None and not generic and normalize(head) not in normalize(section[1][-1]) \
+                and cov < NAMED_SECTION:
             section = None  # 哪几类“红色”力量 asks for a list inside the section, not the section's outline
+        if section is not None and inline and cov < NAMED_SECTION:
+            section = None
         if section is not None:
             listed = section_list(section, reader, qtype == "summary")
             if listed:
                 return listed
-        intro = next((u for u in units[:2] if u.row is None and is_intro(u.text)
+        if inline:
+            return None
+        intro = next((u for u in units[:1] if u.row is None and is_intro(u.text)
                       and u.coverage >= self.refuse_threshold), None)
         return intro_list(intro, hits, reader) if intro is not None else None
 
@@ -230,6 +250,9 @@ class ExtractiveAnswerer:
         if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
             return f"文档中没有提到“{foreign[0]}”"
         named = [h for h in hits if not info.docs or h.chunk.doc_id in info.docs]
+        missing = [y for y in info.report_years if not any(f"{y}年" in normalize(h.chunk.title) for h in named)]
+        if missing:  # 2022年政府工作报告 asked, only 2021's held
+            return f"知识库中没有{missing[0]}年的报告"
         uncovered = [y for y in ask.years if not _year_covered(y, named, self.periods)]
         if uncovered:
             return f"文档中没有关于{uncovered[0]}年的内容"
@@ -291,7 +314,9 @@ class ExtractiveAnswerer:
         chosen.sort(key=lambda u: (u.n, u.index))
         return chosen
 
-    def _per_place(self, units, info: QueryInfo, hits: list[Hit], qtype: str, weights) -> Draft:
+    def _per_place(self, question: str, ask: Ask, units: list[Unit], info: QueryInfo, hits: list[Hit],
+                   reader: Reader) -> Draft:
+        """Each named place answered on its own, in the shape the question asks for."""
         parts, quotes = [], {}
         for doc in info.docs:
             mine = [u for u in units if hits[u.n - 1].chunk.doc_id == doc]
@@ -299,26 +324,28 @@ class ExtractiveAnswerer:
             if not mine or mine[0].coverage < self.refuse_threshold:
                 parts.append(f"{name}：文档中没有找到相关内容。")
                 continue
-            u = mine[0]
-            parts.append(f"{name}：" + cite(compose_unit(u, qtype, weights, hits), u.n))
-            quotes.setdefault(u.n, quote_of(u, hits))
+            draft = self._compose(question, ask, mine, hits, info, reader)
+            parts.append(f"{name}：{draft.text}")
+            for n, q in draft.quotes.items():
+                quotes.setdefault(n, q)
         if not quotes:
             return Draft(REFUSAL, {}, True, "各地文档中都没有找到相关内容")
-        return Draft("".join(parts), quotes, False, "")
+        return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
 
 
 def _year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
-    """A year is covered when a passage mentions it as a year or its document's period spans it."""
+    """A year is covered when a passage speaks of it (as a year, a range, a plan period like 十三五, 去年 in a
+    dated report) or its document's period spans it (a plan's tables report the base year before it,
+    a year's work report reviews the year before)."""
     for h in hits:
         years = [int(y) for y in re.findall(r"\d{4}", periods.get(h.chunk.doc_id, ""))]
-        # a plan's period, and the base year before it that its indicator tables report
-        if years and min(years) - (1 if len(years) > 1 else 0) <= year <= max(years):
+        if years and min(years) - 1 <= year <= max(years):
             return True
         if h.chunk.row is not None and any(str(year) in header for header, _ in h.chunk.row.cells):
             return True
-        c = h.chunk
-        text = normalize(c.text + " ".join(c.headings))
-        if f"{year}年" in text or re.search(rf"{year}[—–-]|[—–-]{year}", text):
+        text = h.chunk.text + "\n" + "\n".join(h.chunk.headings)
+        if year in years_of(text, years[0] if len(years) == 1 else None) or \
+                any(a <= year <= b for name, (a, b) in PLAN_PERIODS.items() if name in text):
             return True
     return False
 
@@ -336,9 +363,6 @@ def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:
     return 0 < hi[0] - (lo[0] + len(lo[1])) <= 3 or hi[0] == lo[0] + len(lo[1])
 
 
-_OTHER_MEASURE = re.compile(r"率|增速|增长|增幅|降幅|比重|比例|占比|密度|人均|年均|指数")
-
-
 def _row_is_asked(row: TableRow, phrase: str) -> bool:
     """The row is the one indicator asked for, not a neighbour of it (地区生产总值 vs 地区生产总值增长率).
 
@@ -347,10 +371,7 @@ def _row_is_asked(row: TableRow, phrase: str) -> bool:
     """
     if not phrase:
         return False
-    name, p = normalize(row.name), normalize(phrase)
-    if p not in name:
-        return True
-    return not _OTHER_MEASURE.search(name.replace(p, "", 1))
+    return normalize(phrase) not in normalize(row.name) or not other_measure(row.name, phrase)
 
 
 def _row_has_figures(row: TableRow) -> bool:

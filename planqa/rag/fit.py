@@ -61,13 +61,35 @@ def frame_years(sentence: str, headings: tuple[str, ...] = (), doc_year: int | N
     return set()
 
 
-def year_conflict(asked: tuple[int, ...], frame: set[int]) -> bool:
+def year_conflict(asked: tuple[int, ...], frame: set[int], written: set[int] = frozenset()) -> bool:
     """The sentence is about other years than all the question asks about.
+
+    A sentence about a whole period (十三五, 2021—2025) speaks of its start and end,
+    not of a year inside it (2019年增长了多少 is not answered by 年均增长2.3%),
+    unless it writes that year itself (``written``).
 
     >>> year_conflict((2022,), {2021}), year_conflict((2025,), {2020, 2025}), year_conflict((2025,), set())
     (True, False, False)
+    >>> year_conflict((2019,), set(range(2016, 2021))), year_conflict((2020,), set(range(2016, 2021)))
+    (True, False)
     """
-    return bool(asked) and bool(frame) and not frame & set(asked)
+    if not asked or not frame:
+        return False
+    if not frame & set(asked):
+        return True
+    if set(asked) & set(written) or len(frame) < 3:
+        return False
+    return not set(asked) & {min(frame), max(frame)}
+
+
+def written_years(text: str) -> set[int]:
+    """The single years a sentence writes out (2021年, 二〇二一年), ranges aside.
+
+    >>> sorted(written_years("2016—2020年累计完成，2019年增长5%"))
+    [2019]
+    """
+    t = _RANGE.sub(" ", normalize(text))
+    return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年)", t)}
 
 
 # ---- units -----------------------------------------------------------------------------------
@@ -164,3 +186,19 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
         if not subject or phrase_share(subject, context) >= SUBJECT_SHARE:
             return True
     return False
+
+
+_MEASURE_WORDS = re.compile(r"率|增速|增长|增幅|降幅|比重|比例|占比|密度|人均|年均|指数")
+
+
+def other_measure(name: str, asked: str) -> bool:
+    """An indicator ``name`` measures something the question does not ask (地区生产总值增长率 for 地区生产总值).
+
+    >>> other_measure("地区生产总值增长率", "地区生产总值达到"), other_measure("地区生产总值增长率", "地区生产总值增速")
+    (True, False)
+    >>> other_measure("商品销售总额累计", "商品销售总额")
+    False
+    """
+    n, a = normalize(name), normalize(asked)
+    return any(m.group(0) not in a for m in _MEASURE_WORDS.finditer(n)) and not (
+        _MEASURE_WORDS.search(a) and any(x in a for x in ("增", "率", "比", "速")))

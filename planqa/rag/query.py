@@ -18,7 +18,7 @@ _GENERIC = set("社区 街区 城区 园区 小区 辖区 新区 示范区 开�
                "先行区 全区 本区 全镇 本镇 城镇 乡镇 街镇 集镇 村镇 商业街 步行街 老街 各区 各镇 "
                "各街道 该区 该镇 该街道 市区 郊区 山区 库区 港区 厂区 校区 湿地保护区".split())
 _GENERIC_HEAD = ("各", "全", "本", "该", "每", "哪", "什么", "几", "两", "多", "其他", "相关", "所在", "辖")
-_DOC_YEAR_RE = re.compile(r"(?:19|20)\d\d年(?:度)?的?(?:政府)?(?:工作报告|报告)")
+_DOC_YEAR_RE = re.compile(r"((?:19|20)\d\d)年(?:度)?的?(?:政府)?(?:工作报告|报告)")
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?=年|\s|$|的|前|后|底|末|—|-)")
 
 
@@ -90,6 +90,7 @@ class QueryInfo:
     places: tuple[str, ...]  # the names as written
     unknown_places: tuple[str, ...]  # place-like names no document is about
     years: tuple[int, ...]
+    report_years: tuple[int, ...] = ()  # years that name a document (2021年政府工作报告), not a time asked about
 
 
 def analyze(question: str, places: PlaceIndex) -> QueryInfo:
@@ -125,6 +126,7 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
             continue
         unknown.append(name)
     # “2021年政府工作报告” names a document, not a year asked about
-    dated = _DOC_YEAR_RE.sub(" ", cn_year_to_digits(text))
-    years = tuple(sorted({int(y) for y in _YEAR_RE.findall(dated)}))
-    return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years)
+    digits = cn_year_to_digits(text)
+    reports = tuple(sorted({int(y) for y in _DOC_YEAR_RE.findall(digits)}))
+    years = tuple(sorted({int(y) for y in _YEAR_RE.findall(_DOC_YEAR_RE.sub(" ", digits))}))
+    return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years, reports)

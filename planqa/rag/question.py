@@ -13,7 +13,7 @@ from planqa.rag.fit import CLASSIFIERS, family
 QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎么", "如何", "是否", "哪个", "哪里", "谁",
                   "何时", "请问", "吗", "呢", "具体", "主要", "分别", "有关", "方面", "情况", "提出", "要求",
                   "规划", "目标", "期间", "时期", "达到", "计划", "安排", "哪", "十四五", "十三五", "内容",
-                  "包括", "多大", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
+                  "包括", "涉及", "涵盖", "多大", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
                   "都提到", "提到", "是", "的", "了", "在", "有", "和", "与", "及", "对", "要", "将",
                   "中", "里", "上", "为", "到", "年", "个", "呀", "一下", "列出", "说说", "介绍", "请简要", "简要",
                   "简述", "概述", "概括", "请", "简单", "这些", "这个", "这项", "该项", "相应", "一共", "总共",
@@ -84,7 +84,7 @@ def content_text(question: str, places: tuple[str, ...] = ()) -> str:
 
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(万|亿|千|百)?({CLASSIFIERS})")
 _NUMBER_Q = re.compile(r"多少|(?<!哪)几(?:[个项家所条万亿%张片起名座户人次倍](?!方面)|成)|百分之几|多大|多高|多长|多远|"
-                       r"量化|数量安排|具体数字")
+                       r"量化|数量(?:安排|要求|目标|指标)|具体数字|哪些数字")
 _PERCENT_Q = re.compile(r"百分之(?:多少|几)|百分比|占比|比重|比例|增速|增长率|增幅|降幅|[\u4e00-\u9fff]率")
 
 
@@ -137,7 +137,7 @@ def facets(question: str, places: tuple[str, ...] = ()) -> list[tuple[str, str]]
             continue
         for piece in group:
             text = " ".join(content_text(piece, places).split())
-            if len(content_bigrams(text)) >= 2 and text not in [t for t, _ in out]:
+            if len(_grams(text)) >= 2 and text not in [t for t, _ in out]:
                 out.append((text, asked_unit(piece) or asked_unit("".join(group))))
     return out if len(out) > 1 else []
 
@@ -159,7 +159,7 @@ def topic_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
     text = content_text(question, places)
     for w in LIST_HEADS:
         text = text.replace(w, " ")
-    return content_bigrams(text)
+    return _grams(text)
 
 
 def content_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
@@ -172,7 +172,16 @@ def content_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
     >>> content_bigrams("在乡村振兴方面有哪些安排？")
     ['乡村', '村振', '振兴']
     """
-    text = content_text(question, places)
+    return _grams(content_text(question, places))
+
+
+def facet_bigrams(facet: str) -> list[str]:
+    """The matching bigrams of a facet from ``facets`` (already content text)."""
+    return _grams(facet)
+
+
+def _grams(text: str) -> list[str]:
+    """The matching bigrams of text that is already content (``content_text``'s output)."""
     grams: list[str] = []
     for run in _CJK_RUN.findall(text):
         joins = _function_joins(run)

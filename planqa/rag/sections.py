@@ -113,9 +113,9 @@ def heading_title(heading: str) -> str:
 
 
 def best_section(hits: list[Hit], weights: dict[str, float], topic: list[str] = ()
-                 ) -> tuple[str, tuple[str, ...]] | None:
+                 ) -> tuple[tuple[str, tuple[str, ...]] | None, float]:
     """The section (document, heading path) whose own heading holds most of the question's content
-    (``topic``: the bigrams that say what about, when given)."""
+    (``topic``: the bigrams that say what about, when given), with that share."""
     if topic:
         weights = {g: w for g, w in weights.items() if g in topic}
     total = sum(weights.values()) or 1.0
@@ -127,7 +127,7 @@ def best_section(hits: list[Hit], weights: dict[str, float], topic: list[str] = 
             cov = sum(w for g, w in weights.items() if g in heading) / total
             if cov > best_cov:
                 best, best_cov = (c.doc_id, c.headings[:depth]), cov
-    return best
+    return best, best_cov
 
 
 def section_list(section: tuple[str, tuple[str, ...]], reader: Reader, summary: bool) -> Draft | None:

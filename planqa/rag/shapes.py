@@ -9,8 +9,8 @@ import re
 
 from planqa.corpus.text import normalize
 from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE
-from planqa.rag.fit import figure_fits, phrase_share
-from planqa.rag.question import content_bigrams, term_parts
+from planqa.rag.fit import figure_fits, other_measure, phrase_share
+from planqa.rag.question import facet_bigrams, term_parts
 from planqa.rag.units import (Draft, Unit, cite, compose_unit, quote_of,
                               quotes_of, span_text)
 from planqa.types import Hit
@@ -101,6 +101,8 @@ def facet_answer(units: list[Unit], facets: list[tuple[str, str]], weights: dict
                     continue
                 if measure and not figure_fits("，".join(pieces[j] for j in sorted(keep)), measure):
                     share -= 0.3
+                if u.row is not None and other_measure(u.row.name, facet):
+                    continue  # 地区生产总值增长率 does not say what 地区生产总值 reaches
                 key = share + 0.05 * u.score - 0.01 * rank + (0.3 if near else 0.0)
                 if key > best_key:
                     best, best_key = (u, keep), key
@@ -126,7 +128,7 @@ def facet_answer(units: list[Unit], facets: list[tuple[str, str]], weights: dict
 
 def _facet_share(facet: str, text: str, weights: dict[str, float]) -> float:
     """How much of a facet ``text`` names: its weighted bigrams, or its characters in order (年均增速 → 年平均增长)."""
-    fw = {g: weights.get(g, 1.0) for g in content_bigrams(facet)}
+    fw = {g: weights.get(g, 1.0) for g in facet_bigrams(facet)}
     t = normalize(text)
     pairs = sum(w for g, w in fw.items() if g in t) / (sum(fw.values()) or 1.0)
     return max(pairs, phrase_share(max(facet.split(), key=len), text))

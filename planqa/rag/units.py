@@ -26,6 +26,7 @@ class Unit:
     score: float = 0.0
     coverage: float = 0.0
     tense_fit: float = 0.0
+    cue: float = 0.0  # how well its shape fits the question (a figure, an enumeration of the asked kind …)
     found: frozenset = field(default_factory=frozenset)
     raw: str = ""  # the passage text as written, when ``text`` joins wrapped lines
 
@@ -147,5 +148,11 @@ def candidates(hits: list[Hit], info: QueryInfo) -> list[Unit]:
         sents = tuple(unwrap(c.text[a:b]).strip("*# ") for a, b in spans)
         out.extend(Unit(n, s, None, i, sents, raw=c.text[a:b] if "\n" in c.text[a:b] else "")
                    for i, (s, (a, b)) in enumerate(zip(sents, spans))
-                   if len(s) >= 6 and not is_heading_line(s, h))
+                   if len(s) >= 6 and not is_heading_line(s, h) and not _is_title(s, c.title))
     return out
+
+
+def _is_title(sentence: str, title: str) -> bool:
+    """The sentence is the document's title line (a cover page, not a statement)."""
+    t, s = normalize(title), normalize(sentence).strip("《》")
+    return bool(t) and (s == t or s.startswith(t) and len(s) - len(t) <= 24)  # title, issuer and date
