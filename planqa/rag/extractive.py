@@ -17,15 +17,17 @@ from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.fit import (PLAN_PERIODS, figure_fits, frame_years, other_measure, phrase_share, written_years,
                              year_conflict, years_of)
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import (LIST_HEADS, asked_count, asked_unit, content_bigrams, content_text, defined_term,
-                                 facets, indicator_phrase, joined_bigrams, list_head, nouns, question_tense,
+from planqa.rag.question import (LIST_HEADS, asked_count, asked_unit, content_bigrams, content_text, counted_noun,
+                                 defined_term, facets, implied_measure, indicator_phrase, joined_bigrams, list_head,
+                                 nouns, question_tense,
                                  question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
-from planqa.rag.sections import Reader, best_section, intro_list, is_intro, section_list
+from planqa.rag.sections import HEADING_MATCH, Reader, best_section, intro_list, is_intro, section_list
 from planqa.rag.shapes import defines, definitions, facet_answer, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
+_MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
 _ENUM = re.compile(r"[、；;]|[一二三四五六七八九]是")
 _DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
@@ -55,6 +57,7 @@ class Ask:
     facets: list[tuple[str, str]] = field(default_factory=list)  # several things asked at once
     years: tuple[int, ...] = ()
     head: str = ""  # what a list is asked of (哪些特色产业集群 → 特色产业集群)
+    counted: str = ""  # what a figure counts (多少个社区 → 社区)
 
 
 class ExtractiveAnswerer:
@@ -89,9 +92,10 @@ class ExtractiveAnswerer:
         qtype = question_type(question)
         return Ask(qtype, question_tense(question), self.weights(question, info), asked_count(question),
                    defined_term(question), indicator_phrase(question, info.places),
-                   asked_unit(question) if qtype == "number" else "",
+                   (asked_unit(question) or implied_measure(question, info.places)) if qtype == "number" else "",
                    facets(question, info.places) if qtype == "number" else [],
-                   tuple(y for y in info.years if y >= 2000), list_head(question) if qtype == "list" else "")
+                   tuple(y for y in info.years if y >= 2000), list_head(question) if qtype == "list" else "",
+                   counted_noun(question) if qtype == "number" else "")
 
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
@@ -151,7 +155,11 @@ class ExtractiveAnswerer:
         self._add_semantic(question, units)
         # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it
         dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))]
-        reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info))
+        named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
+        if qtype in ("list", "summary"):
+            named_section = best_section([hits[u.n - 1] for u in dated], ask.weights,
+                                         topic_bigrams(question, info.places))[1]
+        reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section)
         if reason:
             if units and not dated:
                 reason = f"文档中没有关于{ask.years[0]}年的内容"
@@ -212,8 +220,9 @@ class ExtractiveAnswerer:
         return intro_list(intro, hits, reader) if intro is not None else None
 
     def fits_measure(self, u: Unit, ask: Ask) -> bool:
-        """The candidate states a figure in the asked measure, beside the indicator named (if one is)."""
-        subject = ask.phrase if len(ask.phrase) >= 3 else ""
+        """The candidate states a figure in the asked measure, beside the indicator named, or the thing
+        counted (多少个社区 → 社区), if one is."""
+        subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted
         if u.row is not None:
             return figure_fits(u.row.name, ask.measure, subject, row_unit=u.row.unit)
         return figure_fits(u.text, ask.measure, subject)
@@ -224,6 +233,8 @@ class ExtractiveAnswerer:
             return []
         out = []
         for tok in nouns(content_text(question, info.places)):
+            if set(tok) <= _MEASURE_CHARS:
+                continue  # 场次, 人数: how a figure is counted, not a thing the documents lack
             if all(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 out.append(tok)
         return out
@@ -241,7 +252,7 @@ class ExtractiveAnswerer:
         units[: len(head)] = head
 
     def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask,
-                       foreign: list[str] = ()) -> str:
+                       foreign: list[str] = (), named_section: float = 0.0) -> str:
         qtype, phrase = ask.qtype, ask.phrase
         if not units:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
@@ -257,7 +268,7 @@ class ExtractiveAnswerer:
         if uncovered:
             return f"文档中没有关于{uncovered[0]}年的内容"
         best = units[0]
-        if best.coverage < self.refuse_threshold:
+        if best.coverage < self.refuse_threshold and named_section < HEADING_MATCH:
             return "最相关的句子与问题的关键信息不符"
         numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
         if qtype == "number" and not any(u.coverage >= self.refuse_threshold for u in numeric):

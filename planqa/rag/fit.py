@@ -183,9 +183,15 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
         if m is None:
             continue
         context = clause if m.start() > 3 or i == 0 else clauses[i - 1] + clause
-        if not subject or phrase_share(subject, context) >= SUBJECT_SHARE:
+        # the figure counts the subject: its head word stands in the clause (8个日间照料站 does not count 床位)
+        if not subject or phrase_share(subject, context) >= SUBJECT_SHARE and _head(subject) in normalize(context):
             return True
     return False
+
+
+def _head(subject: str) -> str:
+    """The last word of a noun phrase, which names what is measured (日间照料床位 → 床位)."""
+    return normalize(subject)[-2:]
 
 
 _MEASURE_WORDS = re.compile(r"率|增速|增长|增幅|降幅|比重|比例|占比|密度|人均|年均|指数")

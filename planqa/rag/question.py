@@ -63,20 +63,35 @@ def question_tense(question: str) -> str:
     return ""
 
 
-def content_text(question: str, places: tuple[str, ...] = ()) -> str:
+# what the question is about when nothing else is left (“十四五”主要目标有哪几个方面？ asks about 主要目标)
+TOPIC_WORDS = ("十四五", "十三五", "主要目标", "目标", "规划", "计划", "安排", "要求", "内容", "主要")
+
+
+def content_text(question: str, places: tuple[str, ...] = (), fallback: bool = True) -> str:
     """The question with place names, years and question words blanked out (normalised).
+
+    A question made only of question words keeps those that name a topic (主要目标, 十四五).
 
     >>> content_text("新河街道2025年商品销售总额的目标是多少？", ("新河街道",)).split()
     ['商品销售总额', '是']
+    >>> content_text("静海区“十四五”主要目标有哪几个方面？", ("静海区",)).split()
+    ['十四五', '主要目标有']
     """
+    text = _content(question, places, QUESTION_WORDS)
+    if _CJK_RUN.search(text) or not fallback:
+        return text
+    return _content(question, places, tuple(w for w in QUESTION_WORDS if w not in TOPIC_WORDS))
+
+
+def _content(question: str, places: tuple[str, ...], words: tuple[str, ...]) -> str:
     q = normalize(question)
     for p in sorted(places, key=len, reverse=True):
         q = q.replace(normalize(p), " ")
-    q = _ASKED_UNIT.sub(" ", q)  # 多少亿元: the unit is checked on the figure, not matched as a word
     q = re.sub(r"哪[几些]?[一二三四五六七八九十两\d]*[个项类种大条点件批]", " ", q)  # 哪几类, 哪四项: how many
+    q = _ASKED_UNIT.sub(" ", q)  # 多少亿元: the unit is checked on the figure, not matched as a word
     q = re.sub(r"(19|20)\d\d年?", " ", q)
     q = re.sub(r"[？?！!。，,、；;：:“”\"'（）()《》]", " ", q)
-    for w in sorted(QUESTION_WORDS, key=len, reverse=True):
+    for w in sorted(words, key=len, reverse=True):
         if len(w) >= 2 or w in "的了吗呢":
             q = q.replace(w, " ")
     return q
@@ -103,6 +118,46 @@ def asked_unit(question: str) -> str:
     if re.search(r"多少|几", q) and _PERCENT_Q.search(q):
         return "percent"
     return ""
+
+
+_COUNTED = re.compile(rf"(?:多少|几)(?:万|亿|千|百)?(?:{CLASSIFIERS})([\u4e00-\u9fff]{{2,8}})")
+
+
+def counted_noun(question: str) -> str:
+    """The thing a figure is asked to count (有多少个社区 → 社区, 新增多少张日间照料床位 → 日间照料床位).
+
+    >>> counted_noun("塘沽街道辖区共有多少个社区？"), counted_noun("新增多少张日间照料床位？"), counted_noun("是多少？")
+    ('社区', '日间照料床位', '')
+    >>> counted_noun("计划把多少个日间照料站升级为日间照料中心？")
+    '日间照料站'
+
+    """
+    m = _COUNTED.search(halfwidth(question))
+    # the noun phrase ends where a verb or a function word begins (日间照料站升级为… → 日间照料站)
+    return re.split(r"[的了呢吗为向到在被把将和与及]|升级|改造|建成|实现|达到|完成|进行|纳入|覆盖|提升|增加|建设",
+                    m.group(1))[0] if m else ""
+
+
+# the measure an indicator is counted in, when the question names no unit (全镇总人口是多少 → people)
+_IMPLIED = (("people", re.compile(r"(?:人口|人数|人员|人才)$")),
+            ("money", re.compile(r"(?:总额|总值|产值|收入|投资|资金|金额|税收|利润|增加值|销售额|营业额|到位额)$")),
+            ("percent", re.compile(r"(?:率|比重|比例|占比|增速|增幅|降幅)$")),
+            ("area", re.compile(r"面积$")))
+_CHANGE_Q = re.compile(r"增长|增速|增幅|提高|提升|下降|降低|减少|翻番|变化|比上年|同比")
+
+
+def implied_measure(question: str, places: tuple[str, ...] = ()) -> str:
+    """The measure implied by the indicator a question names, '' when it names none or asks a change.
+
+    >>> implied_measure("静海镇目前全镇总人口是多少？", ("静海镇",)), implied_measure("城镇化率是多少？")
+    ('people', 'percent')
+    >>> implied_measure("一般公共预算收入增长多少？"), implied_measure("新增就业目标是多少？")
+    ('', '')
+    """
+    phrase = indicator_phrase(question, places)
+    if not phrase or _CHANGE_Q.search(question) and not phrase.endswith(("率", "增速", "增幅", "降幅")):
+        return ""
+    return next((m for m, pattern in _IMPLIED if pattern.search(phrase)), "")
 
 
 _FACET_SPLIT = re.compile(r"([？?；;，,])|以及|、|(?<=[\u4e00-\u9fff])[和与及](?=[\u4e00-\u9fff])")
@@ -136,7 +191,7 @@ def facets(question: str, places: tuple[str, ...] = ()) -> list[tuple[str, str]]
         if not any(_ASKS.search(piece) for piece in group):
             continue
         for piece in group:
-            text = " ".join(content_text(piece, places).split())
+            text = " ".join(content_text(piece, places, fallback=False).split())
             if len(_grams(text)) >= 2 and text not in [t for t, _ in out]:
                 out.append((text, asked_unit(piece) or asked_unit("".join(group))))
     return out if len(out) > 1 else []
@@ -223,8 +278,8 @@ def scene_bigrams(question: str, places: tuple[str, ...] = ()) -> set[str]:
     asking = [c for c in clauses if _ASKS.search(c)]
     if not asking or len(asking) == len(clauses):
         return set()
-    asked = {g for c in asking for g in content_bigrams(c, places)}
-    return {g for c in clauses if c not in asking for g in content_bigrams(c, places)} - asked
+    asked = {g for c in asking for g in _grams(content_text(c, places, fallback=False))}
+    return {g for c in clauses if c not in asking for g in _grams(content_text(c, places, fallback=False))} - asked
 
 
 _LIST_HEAD = re.compile(r"哪(?:些|几|[一二三四五六七八九十两\d]+)(?:个|项|类|大|种|条|点|件|张|家|所|批)?"
