@@ -117,27 +117,49 @@ def _build_row(caption: str, headers: list[str], cells: list[_Cell], category: s
 
 
 def _parse_tsv(lines: list[str], i: int) -> tuple[Table, int] | None:
-    """Tab-separated rows starting at line index ``i`` (0-based)."""
+    """Tab-separated rows starting at line index ``i`` (0-based), the header first.
+
+    Short lines without tabs between rows (经济发展, 民生福祉) are group labels: each
+    sets the category of the rows below it. A block whose first line is already a
+    numbered row (1⇥…) has no header to read it by and is not a table.
+    """
     def fields(line: str) -> list[str]:
         return [f.strip() for f in line.strip().split("\t")]
 
+    def is_row(line: str) -> bool:
+        return "\t" in line.strip() and len(fields(line)) >= 3
+
     head = fields(lines[i])
-    if len(head) < 3 or not lines[i].strip() or "\t" not in lines[i].strip():
+    if len(head) < 3 or not is_row(lines[i]) or re.fullmatch(r"\d+", halfwidth(head[0])):
         return None
-    j = i + 1
-    while j < len(lines) and "\t" in lines[j].strip() and len(fields(lines[j])) >= 3:
-        j += 1
-    if j - i < 3:
+    body: list[tuple[int, str]] = []  # (line index, category)
+    j, category = i + 1, ""
+    while j < len(lines):
+        if is_row(lines[j]):
+            body.append((j, category))
+            j += 1
+        elif _is_group_label(lines[j]) and j + 1 < len(lines) and is_row(lines[j + 1]):
+            category = lines[j].strip()
+            j += 1
+        else:
+            break
+    if len(body) < 2:
         return None
     caption = _caption_above(lines, i)
     headers, rows = head, []
-    for k in range(i + 1, j):
+    for k, cat in body:
         vals = fields(lines[k])
         if len(vals) != len(headers):
             vals = (vals + [""] * len(headers))[: len(headers)]
         cells = [_Cell(v, k + 1, k + 1) for v in vals]
-        rows.append(_build_row(caption, headers, cells, ""))
+        rows.append(_build_row(caption, headers, cells, cat))
     return Table(caption, i + 1, j, rows), j
+
+
+def _is_group_label(line: str) -> bool:
+    """A short label line inside a table (经济发展, 民生福祉), not a heading, caption or sentence."""
+    s = line.strip()
+    return 2 <= len(s) <= 12 and "\t" not in s and not _is_terminator(s) and not re.search(r"[。；;，,：:\d]", s)
 
 
 def _collect_cells(lines: list[str], i: int, tabbed: bool) -> tuple[list[list[_Cell]], int]:

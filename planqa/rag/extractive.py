@@ -17,7 +17,7 @@ from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.fit import (PLAN_PERIODS, figure_fits, frame_years, other_measure, phrase_share, written_years,
                              year_conflict, years_of)
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import (LIST_HEADS, asked_count, asked_unit, content_bigrams, content_text, counted_noun,
+from planqa.rag.question import (LIST_HEADS, Facet, asked_count, asked_unit, content_bigrams, content_text, counted_noun,
                                  defined_term, facets, implied_measure, indicator_phrase, joined_bigrams, list_head,
                                  nouns, question_tense,
                                  question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
@@ -54,7 +54,7 @@ class Ask:
     term: str = ""  # a quoted term whose meaning is asked
     phrase: str = ""  # the indicator named (商品销售总额)
     measure: str = ""  # the unit's measure the figure is asked in (money, percent, count …)
-    facets: list[tuple[str, str]] = field(default_factory=list)  # several things asked at once
+    facets: list[Facet] = field(default_factory=list)  # several things asked at once
     years: tuple[int, ...] = ()
     head: str = ""  # what a list is asked of (哪些特色产业集群 → 特色产业集群)
     counted: str = ""  # what a figure counts (多少个社区 → 社区)
@@ -258,10 +258,18 @@ class ExtractiveAnswerer:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
             return f"知识库中没有关于{'、'.join(info.unknown_places)}的文档"
+        inner = [p for p in info.unknown_places
+                 if any(alias + p in info.text for alias in info.places)
+                 and _finer(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])
+                 and not any(p in h.chunk.text for h in hits)]
+        if inner:  # 梅岭区东湖镇: a town inside a district that has a document, but none of its own, nor a word of it
+            return f"知识库中没有关于{inner[0]}的文档"
         if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
             return f"文档中没有提到“{foreign[0]}”"
         named = [h for h in hits if not info.docs or h.chunk.doc_id in info.docs]
-        missing = [y for y in info.report_years if not any(f"{y}年" in normalize(h.chunk.title) for h in named)]
+        missing = [y for y in info.report_years if not any(
+            f"{y}年" in normalize(h.chunk.title) or self.periods.get(h.chunk.doc_id, "").startswith(str(y))
+            for h in named)]
         if missing:  # 2022年政府工作报告 asked, only 2021's held
             return f"知识库中没有{missing[0]}年的报告"
         uncovered = [y for y in ask.years if not _year_covered(y, named, self.periods)]
@@ -431,6 +439,18 @@ def _redundant(u: Unit, chosen: list[Unit]) -> bool:
         if grams and other and len(grams & other) / min(len(grams), len(other)) >= 0.5:
             return True
     return False
+
+
+_LEVEL = (("村", "社区"), ("镇", "乡", "街道", "街"), ("区", "县", "市"))
+
+
+def _finer(name: str, places: list[str]) -> bool:
+    """``name`` is a lower administrative unit (a 镇 or 街道) than every named document's place (a 区)."""
+    def level(p: str) -> int:
+        return next((i for i, ends in enumerate(_LEVEL) if p.endswith(ends)), -1)
+
+    ln = level(name)
+    return ln >= 0 and bool(places) and all(level(p) > ln for p in places if p)
 
 
 def _short_place(hits: list[Hit], doc: str) -> str:

@@ -5,6 +5,7 @@ Pure functions on the question text; no retrieval and no scoring here.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from planqa.corpus.text import halfwidth, normalize
 from planqa.rag.fit import CLASSIFIERS, family
@@ -160,40 +161,63 @@ def implied_measure(question: str, places: tuple[str, ...] = ()) -> str:
     return next((m for m, pattern in _IMPLIED if pattern.search(phrase)), "")
 
 
-_FACET_SPLIT = re.compile(r"([？?；;，,])|以及|、|(?<=[\u4e00-\u9fff])[和与及](?=[\u4e00-\u9fff])")
+_FACET_SPLIT = re.compile(r"([？?；;，,])|以及|、|(?<=[\u4e00-\u9fff])[和及](?=[\u4e00-\u9fff])|"
+                          r"(?<=[\u4e00-\u9fff])(与)(?=[\u4e00-\u9fff])")
 _ASKS = re.compile(r"多少|几|什么|哪|如何|怎样|怎么|是否|吗|呢")
+_SEVERAL = re.compile(r"分别|各自|各是|各为|各有|两者|二者|两项|都是")
 
 
-def facets(question: str, places: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+class Facet(NamedTuple):
+    """One of several things a question asks at once."""
+
+    text: str  # its content (question words and places blanked)
+    measure: str  # the measure its figure is asked in ('' when none)
+    years: tuple[int, ...] = ()  # the years it asks about (2020年是多少，2025年…)
+
+
+def facets(question: str, places: tuple[str, ...] = ()) -> list[Facet]:
     """The separate things a question asks for at once (A和B分别是多少？ …多少？…多少？):
     each as its content text and the measure its figure is asked in. One thing asked gives [].
 
     A part that asks nothing (2020年11月“滨海大筛”期间，…) only sets the scene.
 
-    >>> facets("规上工业总产值和限上商品销售总额累计分别完成了多少？")
+    >>> [f[:2] for f in facets("规上工业总产值和限上商品销售总额累计分别完成了多少？")]
     [('规上工业总产值', ''), ('限上商品销售总额累计 完成', '')]
-    >>> facets("11月“滨海大筛”期间，全域设了多少个采样点？共完成了多少人的核酸检测？")
+    >>> [f[:2] for f in facets("11月“滨海大筛”期间，全域设了多少个采样点？共完成了多少人的核酸检测？")]
     [('全域设 采样点', 'count'), ('共完成 核酸检测', 'people')]
-    >>> facets("商品销售总额的目标是多少？")
-    []
+    >>> facets("2020年PM2.5浓度是多少？到2025年降到多少？")
+    [Facet(text='pm2.5浓度是', measure='', years=(2020,)), Facet(text='到 降到', measure='', years=(2025,))]
+    >>> facets("商品销售总额的目标是多少？"), facets("研究与试验发展经费支出总额是多少亿元？")
+    ([], [])
     """
+    several = bool(_SEVERAL.search(question))
     groups: list[list[str]] = [[]]
+    glue = False  # the last delimiter was a 与 inside one name
     for piece in _FACET_SPLIT.split(question):
         if piece is None:
+            continue
+        if piece == "与" and not several:  # 研究与试验发展经费 is one name, unless 分别/各 says two things
+            groups[-1][-1:] = ["".join(groups[-1][-1:]) + "与"]
+            glue = True
             continue
         if _FACET_SPLIT.fullmatch(piece) or not piece:
             if piece and re.fullmatch(r"[？?；;，,]", piece):
                 groups.append([])
             continue
-        groups[-1].append(piece)
-    out: list[tuple[str, str]] = []
+        if glue and groups[-1]:
+            groups[-1][-1] += piece
+        else:
+            groups[-1].append(piece)
+        glue = False
+    out: list[Facet] = []
     for group in groups:
         if not any(_ASKS.search(piece) for piece in group):
             continue
         for piece in group:
             text = " ".join(content_text(piece, places, fallback=False).split())
-            if len(_grams(text)) >= 2 and text not in [t for t, _ in out]:
-                out.append((text, asked_unit(piece) or asked_unit("".join(group))))
+            if _grams(text) and text not in [f.text for f in out]:
+                years = tuple(sorted({int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年)", halfwidth(piece))}))
+                out.append(Facet(text, asked_unit(piece) or asked_unit("".join(group)), years))
     return out if len(out) > 1 else []
 
 

@@ -9,8 +9,8 @@ import re
 
 from planqa.corpus.text import normalize
 from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE
-from planqa.rag.fit import figure_fits, other_measure, phrase_share
-from planqa.rag.question import facet_bigrams, term_parts
+from planqa.rag.fit import figure_fits, other_measure, phrase_share, written_years
+from planqa.rag.question import Facet, facet_bigrams, term_parts
 from planqa.rag.units import (Draft, Unit, cite, compose_unit, quote_of,
                               quotes_of, span_text)
 from planqa.types import Hit
@@ -70,7 +70,7 @@ FACET_NEAR_SHARE = 0.3  # … when it stands next to the clause of the thing ask
 FACET_TOP = 12
 
 
-def facet_answer(units: list[Unit], facets: list[tuple[str, str]], weights: dict[str, float],
+def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, float],
                  hits: list[Hit]) -> Draft | None:
     """One clause per thing asked (A和B分别是多少), each cited, in document order.
 
@@ -83,7 +83,7 @@ def facet_answer(units: list[Unit], facets: list[tuple[str, str]], weights: dict
     """
     picks: dict[int, tuple[Unit, set[int]]] = {}
     found, last = 0, None
-    for facet, measure in facets:
+    for facet, measure, years in facets:
         best, best_key = None, 0.0
         for rank, u in enumerate(units[:FACET_TOP]):
             if u.tense_fit < 0:
@@ -92,6 +92,9 @@ def facet_answer(units: list[Unit], facets: list[tuple[str, str]], weights: dict
             for i, piece in enumerate(pieces):
                 if not HAS_NUMBER.search(piece):
                     continue
+                said = _row_years(u) if u.row is not None else written_years(u.text)
+                if years and said and not said & set(years):
+                    continue  # 到2025年降到32 does not say what 2020 stood at
                 keep = {i}
                 share = _facet_share(facet, piece, weights)
                 if share < FACET_SHARE and i > 0 and _opens_with_figure(piece):
@@ -124,6 +127,10 @@ def facet_answer(units: list[Unit], facets: list[tuple[str, str]], weights: dict
             pieces = _clauses(u.text)
             parts.append(cite("，".join(pieces[j].strip() for j in sorted(keep)), u.n))
     return Draft("".join(parts), quotes_of(chosen, hits), False, "")
+
+
+def _row_years(u: Unit) -> set[int]:
+    return {int(m.group(0)) for h, _ in u.row.cells for m in [re.search(r"(?:19|20)\d\d", h)] if m}
 
 
 def _facet_share(facet: str, text: str, weights: dict[str, float]) -> float:

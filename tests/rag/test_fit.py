@@ -119,12 +119,14 @@ def test_question_type(question, qtype):
 
 
 def test_facets():
-    assert facets("新河街道规上工业总产值和限上商品销售总额累计分别完成了多少？", ("新河街道",)) == \
+    assert [f[:2] for f in facets("新河街道规上工业总产值和限上商品销售总额累计分别完成了多少？", ("新河街道",))] == \
         [("规上工业总产值", ""), ("限上商品销售总额累计 完成", "")]
-    assert [f for f, _ in facets("累计完成了多少家国家高新技术企业和国家科技型中小企业的认定？")] == \
+    assert [f.text for f in facets("累计完成了多少家国家高新技术企业和国家科技型中小企业的认定？")] == \
         ["累计完成 国家高新技术企业", "国家科技型中小企业 认定"]
+    assert facets("研究与试验发展经费支出总额是多少亿元？") == []  # 与 inside one name
+    assert [f.years for f in facets("2020年PM2.5浓度是多少？到2025年降到多少？")] == [(2020,), (2025,)]
     # a clause that asks nothing sets the scene; each asking clause keeps its own unit
-    assert facets("11月“滨海大筛”期间，全域设了多少个采样点？共完成了多少人的核酸检测？") == \
+    assert [f[:2] for f in facets("11月“滨海大筛”期间，全域设了多少个采样点？共完成了多少人的核酸检测？")] == \
         [("全域设 采样点", "count"), ("共完成 核酸检测", "people")]
     assert facets("商品销售总额的目标是多少？") == [] and facets("") == []
 
