@@ -21,7 +21,8 @@ from planqa.rag.question import (LIST_HEADS, Facet, asked_count, asked_unit, con
                                  defined_term, facets, implied_measure, indicator_phrase, joined_bigrams, list_head,
                                  nouns, question_tense,
                                  question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
-from planqa.rag.sections import HEADING_MATCH, Reader, best_section, intro_list, is_intro, section_list
+from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_intro, section_list,
+                                 term_section)
 from planqa.rag.shapes import defines, definitions, facet_answer, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
@@ -35,6 +36,7 @@ FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, u
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
 YEAR_WEIGHT = 1.0
 NAMED_FIGURE = 0.5
+ROW_FIT = 0.2
 MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
 JOINED_WEIGHT = 0.4  # a bigram across two words (重点|打造) counts for less than one inside a word
 SCENE_WEIGHT = 0.5  # words of a clause that sets the scene (在党建引领共同缔造中，…) count less than the asking clause's
@@ -149,12 +151,17 @@ class ExtractiveAnswerer:
             if qtype == "number" and len(phrase) >= 3 and phrase_share(phrase, u.text) >= 0.6 \
                     and not (u.row is not None and other_measure(u.row.name, phrase)):
                 u.score += NAMED_FIGURE
+                if u.row is not None and _row_has_figures(u.row) and phrase_share(phrase, u.row.name) >= 0.8:
+                    u.score += ROW_FIT  # the indicator's own row gives its base and its target at once
             if ask.measure and not ask.facets and self.fits_measure(u, ask):
                 u.score += MEASURE_FIT
         units.sort(key=lambda u: -u.score)
         self._add_semantic(question, units)
         # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it
         dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))]
+        inner = _inner_places(info, hits)
+        if inner:  # 梅岭区东湖镇: only what is said of 东湖镇 answers, not the district's own figures
+            dated = [u for u in dated if any(p in u.text for p in inner)]
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
             named_section = best_section([hits[u.n - 1] for u in dated], ask.weights,
@@ -179,6 +186,10 @@ class ExtractiveAnswerer:
             defs = definitions(units, ask.term, hits)
             if defs:
                 return defs
+            section = term_section(ask.term, [hits[u.n - 1] for u in units])
+            listed = section_list(section, reader, qtype == "summary") if section else None
+            if listed:  # 三、优化“三片” with （一）北部智造片区 … says what “三片” are
+                return listed
         if qtype in ("list", "summary"):
             listed = self._listed(question, units, weights, hits, qtype, reader,
                                   topic_bigrams(question, info.places), ask.head)
@@ -258,10 +269,7 @@ class ExtractiveAnswerer:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
             return f"知识库中没有关于{'、'.join(info.unknown_places)}的文档"
-        inner = [p for p in info.unknown_places
-                 if any(alias + p in info.text for alias in info.places)
-                 and _finer(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])
-                 and not any(p in h.chunk.text for h in hits)]
+        inner = [p for p in _inner_places(info, hits) if not any(p in h.chunk.text for h in hits)]
         if inner:  # 梅岭区东湖镇: a town inside a district that has a document, but none of its own, nor a word of it
             return f"知识库中没有关于{inner[0]}的文档"
         if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
@@ -439,6 +447,13 @@ def _redundant(u: Unit, chosen: list[Unit]) -> bool:
         if grams and other and len(grams & other) / min(len(grams), len(other)) >= 0.5:
             return True
     return False
+
+
+def _inner_places(info: QueryInfo, hits: list[Hit]) -> list[str]:
+    """Places the question names right after a known one and below it (梅岭区东湖镇 → 东湖镇)."""
+    return [p for p in info.unknown_places
+            if any(alias + p in info.text for alias in info.places)
+            and _finer(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])]
 
 
 _LEVEL = (("村", "社区"), ("镇", "乡", "街道", "街"), ("区", "县", "市"))

@@ -20,7 +20,8 @@ QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎�
                   "简述", "概述", "概括", "请", "简单", "这些", "这个", "这项", "该项", "相应", "一共", "总共",
                   # how places compare is asked, not what about
                   "有何异同", "异同", "有何不同", "有什么不同", "有何", "区别", "差异", "相比", "对比", "比较",
-                  "哪个更高", "哪个更多", "哪个更大", "更高", "更多", "更大", "一样", "相同", "各是", "各为")
+                  "哪个更高", "哪个更多", "哪个更大", "更高", "更多", "更大", "一样", "相同", "各是", "各为",
+                  "比上年", "比去年", "较上年", "同比")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前")
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
@@ -47,6 +48,8 @@ def question_type(question: str) -> str:
     if re.search(r"比例|比重|增速|增长率|[\u4e00-\u9fff]率(?:是|要|为|达到|控制|提高|保持|目标)|规模(?!化)|数量|金额|"
                  r"总额|总值|面积|目标值|什么水平|什么程度", q):
         return "number"
+    if re.search(r"什么目标|目标是什么|哪些目标", q) and indicator_phrase(q):
+        return "number"  # 森林覆盖率提出了什么目标 asks a figure
     return "fact"
 
 
@@ -375,33 +378,44 @@ _DEFINE_Q = re.compile(r"是指|指的是|指什么|是什么|含义|什么意�
 _QUOTED = re.compile(r"[“\"']([^”\"']{1,12})[”\"']")
 
 
-_SLOGAN = re.compile(r"(?:[一二三四五六七八九十两多][\u4e00-\u9fff]){2,4}")
+_SLOGAN_PART = re.compile(r"[一二三四五六七八九十两多][^一二三四五六七八九十两多“”\"']{1,3}")
 
 
 def defined_term(question: str) -> str:
     """The quoted term a question asks the meaning of, else ''.
 
     A numbered slogan (“一轴多片”, “三线一网”) counts whatever the wording,
-    since what is asked is what its parts stand for.
+    since what is asked is what its parts stand for; a part quoted after it
+    (“一核两廊三片”中的“三片”) is what is asked.
 
     >>> defined_term("空间布局中的“一带”是指什么？"), defined_term("“一轴多片”怎样安排？"), defined_term("“创文”成效？")
     ('一带', '一轴多片', '')
+    >>> defined_term("“一核两廊三片”格局中的“三片”分别指哪三个片区？")
+    '三片'
     """
-    m = _QUOTED.search(question)
-    if not m:
+    terms = [t.strip() for t in _QUOTED.findall(question)]
+    if not terms:
         return ""
-    term = m.group(1).strip()
-    return term if _DEFINE_Q.search(question) or _SLOGAN.fullmatch(term) else ""
+    term = terms[0]
+    for later in terms[1:]:
+        if later in term and later in term_parts(term):
+            term = later
+    slogan = len(term_parts(term)) > 1 or any(t != term and term in term_parts(t) for t in terms)
+    return term if _DEFINE_Q.search(question) or slogan else ""
 
 
 def term_parts(term: str) -> list[str]:
-    """The parts a numbered slogan is made of (一轴多片 → 一轴, 多片); other terms stand alone.
+    """The parts a numbered slogan is made of (一轴多片 → 一轴, 多片; 一核三板块 → 一核, 三板块);
+    other terms stand alone.
 
-    >>> term_parts("一带两轴"), term_parts("三线一网"), term_parts("智慧社区")
-    (['一带', '两轴'], ['三线', '一网'], ['智慧社区'])
+    >>> term_parts("一带两轴"), term_parts("三线一网"), term_parts("一核三板块"), term_parts("智慧社区")
+    (['一带', '两轴'], ['三线', '一网'], ['一核', '三板块'], ['智慧社区'])
+    >>> term_parts("一盘棋"), term_parts("十五分钟")
+    (['一盘棋'], ['十五分钟'])
     """
-    if _SLOGAN.fullmatch(term):
-        return [term[i:i + 2] for i in range(0, len(term), 2)]
+    parts = _SLOGAN_PART.findall(term)
+    if len(parts) >= 2 and "".join(parts) == term:
+        return parts
     return [term]
 
 
@@ -419,11 +433,11 @@ def question_words(question: str, places: tuple[str, ...] = ()) -> list[str]:
     return out
 
 
-_INDICATOR_END = re.compile(r"(总额|总值|产值|数量|率|收入|投资|人数|人口|面积|规模|比例|比重|能力|床位|"
+_INDICATOR_END = re.compile(r"(总额|总值|产值|数量|率(?![先领])|收入|投资|人数|人口|面积|规模|比例|比重|能力|床位|"
                             r"指数|增速|金额|产量|户数|个数|家数|总量|余额|税收|利润|排放|消耗)$")
 
 
-_INDICATOR_WORD = re.compile(_INDICATOR_END.pattern.rstrip("$"))
+_INDICATOR_WORD = re.compile(_INDICATOR_END.pattern[:-1])
 
 
 def indicator_phrase(question: str, places: tuple[str, ...] = ()) -> str:

@@ -130,6 +130,18 @@ def best_section(hits: list[Hit], weights: dict[str, float], topic: list[str] = 
     return best, best_cov
 
 
+def term_section(term: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
+    """The section whose heading names a quoted term (三、优化“三片” for “三片”), to list what it is made of."""
+    t = normalize(term)
+    for h in hits:
+        c = h.chunk
+        for depth in range(len(c.headings), 0, -1):
+            title = normalize(heading_title(c.headings[depth - 1]))
+            if t in title and len(title) <= len(t) + 6:
+                return c.doc_id, c.headings[:depth]
+    return None
+
+
 def section_list(section: tuple[str, tuple[str, ...]], reader: Reader, summary: bool) -> Draft | None:
     """A section's points: its subsections' titles (with their first sentence for a summary), else the
     title sentences of its paragraphs."""

@@ -68,6 +68,7 @@ def defines(sentence: str, term: str) -> bool:
 FACET_SHARE = 0.5  # how much of one asked thing a clause must name
 FACET_NEAR_SHARE = 0.3  # … when it stands next to the clause of the thing asked before it
 FACET_TOP = 12
+_AVERAGE = re.compile(r"年均|平均")
 
 
 def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, float],
@@ -95,6 +96,7 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
                 said = _row_years(u) if u.row is not None else written_years(u.text)
                 if years and said and not said & set(years):
                     continue  # 到2025年降到32 does not say what 2020 stood at
+                off_year = 0.15 if u.row is None and years and said - set(years) else 0.0  # 由2016年…到2021年: a period
                 keep = {i}
                 share = _facet_share(facet, piece, weights)
                 if share < FACET_SHARE and i > 0 and _opens_with_figure(piece):
@@ -106,7 +108,9 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
                     share -= 0.3
                 if u.row is not None and other_measure(u.row.name, facet):
                     continue  # 地区生产总值增长率 does not say what 地区生产总值 reaches
-                key = share + 0.05 * u.score - 0.01 * rank + (0.3 if near else 0.0)
+                if u.row is None and _AVERAGE.search(piece) and not _AVERAGE.search(facet):
+                    share -= 0.3  # 年均增长7.4% is not the growth over the year before
+                key = share + 0.05 * u.score - 0.01 * rank + (0.3 if near else 0.0) - off_year
                 if key > best_key:
                     best, best_key = (u, keep), key
         if best is not None:
