@@ -44,7 +44,7 @@ class Settings:
     retrieval_mode: str = "hybrid"  # hybrid | bm25 | dense
     fusion_k: int = 10
     bm25_weight: float = 1.0
-    dense_weight: float = 0.05
+    dense_weight: float = 0.02
     candidates: int = 50
     rerank: bool = False
     reranker_model: str = ""

@@ -22,12 +22,13 @@ from planqa.rag.question import (LIST_HEADS, Facet, asked_count, asked_unit, con
                                  nouns, question_tense,
                                  question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
 from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_intro, section_list,
-                                 term_section)
+                                 section_summary, term_section)
 from planqa.rag.shapes import defines, definitions, facet_answer, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
+_AVERAGE = re.compile(r"年均|平均")
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
 _ENUM = re.compile(r"[、；;]|[一二三四五六七八九]是")
 _DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
@@ -60,6 +61,7 @@ class Ask:
     years: tuple[int, ...] = ()
     head: str = ""  # what a list is asked of (哪些特色产业集群 → 特色产业集群)
     counted: str = ""  # what a figure counts (多少个社区 → 社区)
+    period: frozenset = frozenset()  # the years of a plan period the question names (“十三五”期间)
 
 
 class ExtractiveAnswerer:
@@ -69,7 +71,7 @@ class ExtractiveAnswerer:
 
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
                  embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
-                 tokenize=None, doc_freq=None, section=None, doc_text=None):
+                 tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None):
         self.idf = idf
         self.tokenize = tokenize
         self.doc_freq = doc_freq
@@ -80,6 +82,7 @@ class ExtractiveAnswerer:
         self.periods = periods or {}
         self.section = section  # (doc_id, heading path) → that section's chunks, to list its points
         self.doc_text = doc_text
+        self.outline = outline  # doc_id → its heading paths, to find a section the question names
 
     def weights(self, question: str, info: QueryInfo) -> dict[str, float]:
         """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word."""
@@ -97,7 +100,7 @@ class ExtractiveAnswerer:
                    (asked_unit(question) or implied_measure(question, info.places)) if qtype == "number" else "",
                    facets(question, info.places) if qtype == "number" else [],
                    tuple(y for y in info.years if y >= 2000), list_head(question) if qtype == "list" else "",
-                   counted_noun(question) if qtype == "number" else "")
+                   counted_noun(question) if qtype == "number" else "", _period_years(question))
 
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
@@ -158,21 +161,25 @@ class ExtractiveAnswerer:
         units.sort(key=lambda u: -u.score)
         self._add_semantic(question, units)
         # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it
-        dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))]
+        dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))
+                 and not _other_period(ask.period, self.frame(u, hits))]
+        if re.search(r"年均|平均每年", question):  # 十四五年均增长 is not answered by one year's target
+            dated = [u for u in dated if u.row is not None or _AVERAGE.search(u.text)
+                     or len(written_years(u.text)) != 1]
         inner = _inner_places(info, hits)
         if inner:  # 梅岭区东湖镇: only what is said of 东湖镇 answers, not the district's own figures
             dated = [u for u in dated if any(p in u.text for p in inner)]
+        reader = Reader(hits, self.section, self.doc_text, self.outline)
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
-            named_section = best_section([hits[u.n - 1] for u in dated], ask.weights,
+            named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
                                          topic_bigrams(question, info.places))[1]
         reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section)
         if reason:
             if units and not dated:
-                reason = f"文档中没有关于{ask.years[0]}年的内容"
+                reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
             return Draft(REFUSAL, {}, True, reason)
         units = dated
-        reader = Reader(hits, self.section, self.doc_text)
         if len(info.docs) > 1:
             return self._per_place(question, ask, units, info, hits, reader)
         draft = self._compose(question, ask, units, hits, info, reader)
@@ -212,9 +219,10 @@ class ExtractiveAnswerer:
         generic = not head or head.endswith(LIST_HEADS)  # 哪些措施, 哪几个方面: the points of a section
         # the enumeration asked for (哪几大产业) may stand in one sentence, unless the question names the section
         inline = qtype == "list" and not generic and bool(units) and units[0].cue >= 1.0
-        if qtype == "summary" and not any(w in question for w in LIST_HEADS):
+        docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:1]))
+        section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic)
+        if qtype == "summary" and not any(w in question for w in LIST_HEADS) and cov < NAMED_SECTION:
             return None  # 总体思路是什么 is said in a sentence, not by a section's outline
-        section, cov = best_section([hits[u.n - 1] for u in units], weights, topic)
         if section is not None and not generic and normalize(head) not in normalize(section[1][-1]) \
                 and cov < NAMED_SECTION:
             section = None  # 哪几类“红色”力量 asks for a list inside the section, not the section's outline
@@ -222,6 +230,8 @@ class ExtractiveAnswerer:
             section = None
         if section is not None:
             listed = section_list(section, reader, qtype == "summary")
+            if listed is None and qtype == "summary" and cov >= NAMED_SECTION:
+                listed = section_summary(section, reader)  # 发展定位，请概括: the section says it
             if listed:
                 return listed
         if inline:
@@ -244,8 +254,8 @@ class ExtractiveAnswerer:
             return []
         out = []
         for tok in nouns(content_text(question, info.places)):
-            if set(tok) <= _MEASURE_CHARS:
-                continue  # 场次, 人数: how a figure is counted, not a thing the documents lack
+            if set(tok) <= _MEASURE_CHARS or (len(tok) == 2 and tok[1] in "里内中上下外间"):
+                continue  # 场次, 人数: how a figure is counted; 镇里, 区内: where — not things the documents lack
             if all(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 out.append(tok)
         return out
@@ -413,21 +423,27 @@ def _list_cue(text: str, head: str, count: int) -> float:
         items = clause.count("、") + 1
         if items < 2:
             continue
-        named = bool(head) and _names_head(clause, head)
+        named = _names_head(clause, head) if head else 0.0
         if count and items == count:
-            best = max(best, 1.5 if named else 1.0)
+            best = max(best, 1.0 + 0.5 * named)
         elif named:
-            best = max(best, min(1.0, 0.3 * items))  # two items named like the head may be examples; four, the list
+            best = max(best, named * min(1.0, 0.3 * items))  # two items may be examples; four, the list
     return best
 
 
-def _names_head(clause: str, head: str) -> bool:
-    """The enumeration in ``clause`` is of ``head``: the head's last word follows it, or its items share its words."""
-    if normalize(head)[-2:] in clause:
-        return True
+def _names_head(clause: str, head: str) -> float:
+    """How surely the enumeration in ``clause`` is of ``head``: 1.0 when its items carry the head's words
+    (中储滨海现代物流园、晋大物流园) or the head closes it (…、生物医疗等特色产业集群), 0.5 when the head
+    only stands elsewhere in the clause, else 0."""
+    tail = normalize(head)[-2:]
     parts = clause.split("、")
     grams = {head[i:i + 2] for i in range(len(head) - 1)}
-    return sum(1 for p in parts if any(g in p for g in grams)) * 2 >= len(parts)
+    if sum(1 for p in parts if any(g in p for g in grams)) * 2 > len(parts):
+        return 1.0
+    last = parts[-1]
+    if last.endswith(tail) or re.search(rf"(?:等|为主的?)[^，,；;]{{0,6}}{re.escape(tail)}", last):
+        return 1.0
+    return 0.5 if tail in clause else 0.0
 
 
 def _items(text: str) -> int:
@@ -447,6 +463,18 @@ def _redundant(u: Unit, chosen: list[Unit]) -> bool:
         if grams and other and len(grams & other) / min(len(grams), len(other)) >= 0.5:
             return True
     return False
+
+
+def _other_period(asked: frozenset, frame: set[int]) -> bool:
+    """A sentence about one plan period (its heading says 十三五) does not answer a question about another;
+    a year it merely mentions (着眼于2035年) does not make it about another period."""
+    return bool(asked) and len(frame) >= 3 and not frame & asked
+
+
+def _period_years(question: str) -> frozenset:
+    """The years of the plan periods a question names (“十三五”期间 → 2016–2020), none for 十三五 and 十四五 both."""
+    named = [span for name, span in PLAN_PERIODS.items() if name in question]
+    return frozenset(range(named[0][0], named[0][1] + 1)) if len(named) == 1 else frozenset()
 
 
 def _inner_places(info: QueryInfo, hits: list[Hit]) -> list[str]:

@@ -15,6 +15,7 @@ PLAN_PERIODS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五
                 "十五五": (2026, 2030)}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[—–\-~至到])")
 _RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*[—–\-~至到]\s*((?:19|20)\d\d)(?!\d)")
+_BASE_BEFORE = re.compile(r"(?:比|较|由|从|与)[“\"']?$")
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "明年": 1}
 
 
@@ -30,8 +31,8 @@ def years_of(text: str, doc_year: int | None = None) -> set[int]:
     [2016, 2017, 2018, 2019, 2020]
     >>> sorted(years_of("到二〇三五年基本实现现代化")), sorted(years_of("今年主要预期目标", 2021))
     ([2035], [2021])
-    >>> years_of("新增就业人口2030人")
-    set()
+    >>> years_of("新增就业人口2030人"), years_of("PM2.5年均浓度比“十二五”末下降19.2%")
+    (set(), set())
     """
     t = normalize(text)
     years: set[int] = set()
@@ -44,7 +45,9 @@ def years_of(text: str, doc_year: int | None = None) -> set[int]:
     if years:
         return years
     for name, (a, b) in PLAN_PERIODS.items():
-        if name in t:
+        # 比“十二五”末下降19.2%: the period a figure is measured from is not the one it speaks of
+        if any(not _BASE_BEFORE.search(t[:m.start()]) and not t[m.end():].lstrip("”\"'").startswith("末")
+               for m in re.finditer(name, t)):
             years.update(range(a, b + 1))
     return years
 

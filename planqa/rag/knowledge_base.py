@@ -307,6 +307,11 @@ class KnowledgeBase:
         return {r.source: self.doc_text(d) for d, r in self.docs.items()}
 
     # ---- queries -------------------------------------------------------------------------
+    def outline(self, doc_id: str) -> list[tuple[str, ...]]:
+        """Every heading path of a document, in document order (its table of contents, as parsed)."""
+        self.section(doc_id, ())  # builds the per-document index
+        return list(dict.fromkeys(c.headings for c in self._by_doc.get(doc_id, []) if c.headings))
+
     def section(self, doc_id: str, path: tuple[str, ...], limit: int = 80) -> list[Chunk]:
         """The text chunks of the section at heading ``path`` (its subsections included), in document order.
 

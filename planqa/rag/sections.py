@@ -22,6 +22,7 @@ _END = "。；;：:！？!?"
 _ITEM_MARK = re.compile(r"^(?:——|—|[-•·▪]|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|"
                         r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)\s*")
 _INTRO = re.compile(r"[：:]$|(?:以下|如下)[\u4e00-\u9fff]{0,8}[。：:]?$")
+_TITLE_LIKE = re.compile(r"国民经济和社会发展|五年规划|政府工作报告|远景目标纲要")
 _HEADING_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节篇部分]|[（(]?[一二三四五六七八九十\d]+[）)、.．])\s*")
 
 
@@ -40,11 +41,21 @@ class Reader:
     them only the retrieved chunks are read.
     """
 
-    def __init__(self, hits: list[Hit], section: Callable | None = None, doc_text: Callable | None = None):
+    def __init__(self, hits: list[Hit], section: Callable | None = None, doc_text: Callable | None = None,
+                 outline: Callable | None = None):
         self.hits = list(hits)
         self.extra: list[Hit] = []
         self._section = section
         self._doc_text = doc_text
+        self._outline = outline
+
+    def headings(self, docs: tuple[str, ...] = (), hits: list[Hit] = ()) -> list[tuple[str, tuple[str, ...]]]:
+        """Section paths to look a question's topic up in: those of ``hits``, and every section of ``docs``
+        (a question may name a section retrieval did not reach)."""
+        out = [(h.chunk.doc_id, h.chunk.headings) for h in hits if h.chunk.headings]
+        if self._outline is not None:
+            out += [(d, path) for d in docs for path in self._outline(d)]
+        return list(dict.fromkeys(out))
 
     def number(self, chunk: Chunk) -> int:
         for n, h in enumerate(self.hits + self.extra, 1):
@@ -112,7 +123,7 @@ def heading_title(heading: str) -> str:
     return _HEADING_NUMBER.sub("", heading.strip()).strip()
 
 
-def best_section(hits: list[Hit], weights: dict[str, float], topic: list[str] = ()
+def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], topic: list[str] = ()
                  ) -> tuple[tuple[str, tuple[str, ...]] | None, float]:
     """The section (document, heading path) whose own heading holds most of the question's content
     (``topic``: the bigrams that say what about, when given), with that share."""
@@ -120,13 +131,14 @@ def best_section(hits: list[Hit], weights: dict[str, float], topic: list[str] = 
         weights = {g: w for g, w in weights.items() if g in topic}
     total = sum(weights.values()) or 1.0
     best, best_cov = None, HEADING_MATCH - 1e-9
-    for h in hits:
-        c = h.chunk
-        for depth in range(len(c.headings), 0, -1):  # deeper first: the narrowest section wins a tie
-            heading = normalize(heading_title(c.headings[depth - 1]))
+    for doc_id, headings in paths:
+        for depth in range(len(headings), 0, -1):  # deeper first: the narrowest section wins a tie
+            heading = normalize(heading_title(headings[depth - 1]))
+            if _TITLE_LIKE.search(heading) or len(heading) > 40:
+                continue  # the document's own title read as a heading is not a section of it
             cov = sum(w for g, w in weights.items() if g in heading) / total
             if cov > best_cov:
-                best, best_cov = (c.doc_id, c.headings[:depth]), cov
+                best, best_cov = (doc_id, headings[:depth]), cov
     return best, best_cov
 
 
@@ -155,6 +167,24 @@ def section_list(section: tuple[str, tuple[str, ...]], reader: Reader, summary: 
         return _subsections(subs, paras, path, reader, summary)
     items = [(p, lead(p.text)) for p in paras if len(p.chunk.headings) == len(path)]
     return _leads([(p, ld) for p, ld in items if ld and not _is_heading(p)], reader)
+
+
+def section_summary(section: tuple[str, tuple[str, ...]], reader: Reader, limit: int = 160) -> Draft | None:
+    """A section's opening sentences, up to a short paragraph, cited."""
+    doc_id, path = section
+    para = next((p for p in reader.paragraphs(doc_id, path) if not _is_heading(p)), None)
+    if para is None:
+        return None
+    text, picked = para.chunk.text[para.offset:], []
+    for m in re.finditer(rf"[^{_END}\n]+[{_END}]?", text.split("\n")[0]):
+        if picked and sum(len(x) for x in picked) + len(m.group(0)) > limit:
+            break
+        picked.append(m.group(0))
+    if not picked:
+        return None
+    n = reader.number(para.chunk)
+    body = "".join(picked).rstrip(_END)
+    return Draft(f"{body}[{n}]。", {n: "".join(picked)}, False, "", tuple(reader.extra))
 
 
 def intro_list(intro: Unit, hits: list[Hit], reader: Reader) -> Draft | None:

@@ -68,6 +68,7 @@ def defines(sentence: str, term: str) -> bool:
 FACET_SHARE = 0.5  # how much of one asked thing a clause must name
 FACET_NEAR_SHARE = 0.3  # … when it stands next to the clause of the thing asked before it
 FACET_TOP = 12
+GENERIC_FACET = 1.5  # a facet none of whose words is rarer than this names nothing of its own
 _AVERAGE = re.compile(r"年均|平均")
 
 
@@ -85,6 +86,8 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
     picks: dict[int, tuple[Unit, set[int]]] = {}
     found, last = 0, None
     for facet, measure, years in facets:
+        if max((weights.get(g, 1.0) for g in facet_bigrams(facet)), default=0.0) < GENERIC_FACET:
+            continue  # 总量达到多少 says nothing the other facets and the sentence found do not
         best, best_key = None, 0.0
         for rank, u in enumerate(units[:FACET_TOP]):
             if u.tense_fit < 0:
@@ -99,8 +102,10 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
                 off_year = 0.15 if u.row is None and years and said - set(years) else 0.0  # 由2016年…到2021年: a period
                 keep = {i}
                 share = _facet_share(facet, piece, weights)
-                if share < FACET_SHARE and i > 0 and _opens_with_figure(piece):
-                    keep, share = {i - 1, i}, _facet_share(facet, pieces[i - 1] + piece, weights)
+                if share < FACET_SHARE and i > 0 and _opens_with_figure(piece):  # …186.5亿元，年均增长7.2%
+                    joined = _facet_share(facet, pieces[i - 1] + piece, weights)
+                    if joined > share:
+                        keep, share = {i - 1, i}, joined
                 near = last is not None and last[0] is u and min(abs(i - j) for j in last[1]) == 1
                 if share < (FACET_NEAR_SHARE if near else FACET_SHARE):
                     continue
@@ -167,4 +172,4 @@ def _clauses(sentence: str) -> list[str]:
 def _opens_with_figure(clause: str) -> bool:
     """The clause starts with its verb and figure (达到46亿元), its subject standing before it."""
     m = re.search(r"\d|[一二三四五六七八九十两]+[个项家所条万亿]", clause)
-    return m is not None and m.start() <= 3
+    return m is not None and m.start() <= 4

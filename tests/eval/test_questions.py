@@ -52,7 +52,7 @@ def test_coverage(dev_set, corpus_texts):
     assert types["number"] >= 25
     assert types["list"] >= 10
     assert types["unanswerable"] >= 12
-    assert 6 <= types["summary"] <= 12
+    assert 6 <= types["summary"] <= 0.1 * len(dev_set)  # summaries are scored loosely: a small share
     per_doc = Counter(d for q in dev_set for d in q.docs)
     assert set(per_doc) == set(corpus_texts)
     assert min(per_doc.values()) >= 12

@@ -49,6 +49,17 @@ def test_sources_panel_shows_title_path_lines_and_marked_quote():
     assert "<script>" not in panel and "&lt;script&gt;" in panel
 
 
+def test_sources_panel_shows_a_context_passage_cited_beyond_the_retrieved_ones():
+    context = {"rank": 3, "kind": "text", "text": "——民生福祉不断增进。围绕目标持续用力。", "source": "xinhe.txt",
+               "title": "t", "headings": ["第一节 主要目标"], "start_line": 150, "end_line": 150, "score": 0.0}
+    answer = {**ANSWER, "answer": "产业结构持续优化[1]；民生福祉不断增进[3]。", "context_passages": [context],
+              "citations": [ANSWER["citations"][0],
+                            {"n": 3, "source": "xinhe.txt", "title": "t", "headings": ["第一节 主要目标"],
+                             "start_line": 150, "end_line": 150, "quote": "——民生福祉不断增进。"}]}
+    panel = R.render_sources(answer, active=3)
+    assert 'id="pq-src-3"' in panel and "<mark>——民生福祉不断增进。</mark>" in panel and "第150行" in panel
+
+
 def test_sources_panel_states():
     assert "提问后" in R.render_sources(None)
     assert 'id="pq-src-1"' in R.render_sources(ANSWER, active=99) and "pq-active" in R.render_sources(ANSWER, 99)
