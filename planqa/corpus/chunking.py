@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from planqa.corpus.structure import HeadingTracker, detect_heading
 from planqa.corpus.tables import Table
-from planqa.corpus.text import line_of, line_starts, sentence_spans
+from planqa.corpus.text import is_hard_wrapped, line_of, line_starts, sentence_spans, soft_breaks
 from planqa.types import Chunk, Document, TableRow
 
 _SOFT_BREAKS = "，、：,:"
@@ -95,11 +95,15 @@ class _Builder:
         self.chunks: list[Chunk] = []
         self.buffer: list[Span] = []
         self.headings: tuple[str, ...] = ()
+        # text copied from a PDF is wrapped at a fixed width: its sentences run on over line breaks
+        self.joins = soft_breaks(doc.text) if is_hard_wrapped(doc.text) else set()
 
-    def add_line(self, idx: int, para: int) -> None:
+    def add_line(self, idx: int, para: int, last: int | None = None) -> None:
+        """The sentences of line ``idx`` (through ``last``, for a paragraph hard-wrapped over lines)."""
+        last = idx if last is None else last
         a = self.starts[idx]
-        b = self.starts[idx + 1] - 1 if idx + 1 < len(self.starts) else len(self.doc.text)
-        for s, e in sentence_spans(self.doc.text, a, b):
+        b = self.starts[last + 1] - 1 if last + 1 < len(self.starts) else len(self.doc.text)
+        for s, e in sentence_spans(self.doc.text, a, b, self.joins):
             s, e = _trim(self.doc.text, s, e)
             if e > s:
                 self.buffer.append(Span(s, e, para))
@@ -179,7 +183,12 @@ def chunk_document(doc: Document, tables: list[Table], size: int = 300, min_size
             for h in pending:
                 b.add_line(h, para)
             pending = []
-            b.add_line(i, para)
+            last = i
+            while last + 1 < len(lines) and b.starts[last + 1] - 1 in b.joins and last + 1 not in by_start \
+                    and (last + 2) not in doc.excluded_lines and detect_heading(lines[last + 1]) is None:
+                last += 1
+            b.add_line(i, para, last)
+            i = last
         i += 1
     b.flush()
     return b.chunks

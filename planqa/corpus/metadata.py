@@ -24,6 +24,8 @@ _DATE_RES = [
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(印发)?\s*$"),
 ]
 _NOT_TITLE = re.compile(r"^(附件\s*\d*|\d{4}年\d{1,2}月(\d{1,2}日)?.*|[〇零一二三四五六七八九]{4}年.*月|第?\d+页?)$")
+_CONGRESS = re.compile(r"在([\u4e00-\u9fa5]{2,20}?(?:省|市|区|县|镇|乡|街道))第[一二三四五六七八九十百\d]+届人民代表大会")
+_SPEAKER = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:区|县|市|镇|乡))人民政府(?:区长|县长|市长|镇长|乡长|代区长|代县长)")
 _MONTH_RE = re.compile(r"^(\d{4})年(\d{1,2})月$")
 _FIVE_YEAR = {"十三": "2016—2020", "十四": "2021—2025", "十五": "2026—2030", "十二": "2011—2015"}
 
@@ -85,6 +87,10 @@ def derive(text: str, skip: set[int] | None = None) -> DocMeta:
     place, level = _place(_compact(title)) if title else ("", "")
     if not place and issuer:
         place, level = _place(re.sub(r"(人民政府|办事处|管委会)$", "", issuer))
+    if not place:  # a report read at a people's congress names its place there (在榆宁县第十八届人民代表大会…)
+        m = _CONGRESS.search(_compact(head)) or _SPEAKER.search(_compact(head))
+        if m:
+            place, level = _place(m.group(1))
     doc_type, period = "", ""
     if "政府工作报告" in title:
         doc_type = "政府工作报告"
@@ -93,6 +99,8 @@ def derive(text: str, skip: set[int] | None = None) -> DocMeta:
             period = f"{m.group(1)}年"
             if place and not title.startswith(place):
                 title = f"{place}{period}{title}"
+            elif place and period not in title:  # 嘉溪市梅岭区政府工作报告 → 嘉溪市梅岭区2022年政府工作报告
+                title = f"{place}{period}{title[len(place):]}"
     elif re.search(r"第([十一二三四五]+)个五年规划", title):
         doc_type = "五年规划纲要" if "纲要" in title else "五年规划"
         period = _FIVE_YEAR.get(re.search(r"第([十一二三四五]+)个五年", title).group(1), "")

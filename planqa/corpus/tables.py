@@ -1,8 +1,9 @@
 """Detect indicator tables that reached us flattened and rebuild their rows.
 
-Handles three flattenings: tab-separated rows, one cell per line (rows found by
-their 序号), and tab-prefixed cells with multi-row headers. It does not parse
-tables that have neither tabs nor a 序号 column; those stay prose.
+Handles four layouts: markdown pipe tables, tab-separated rows, one cell per
+line (rows found by their 序号), and tab-prefixed cells with multi-row headers.
+It does not parse tables that have neither pipes, tabs nor a 序号 column; those
+stay prose.
 """
 from __future__ import annotations
 
@@ -156,6 +157,38 @@ def _parse_tsv(lines: list[str], i: int) -> tuple[Table, int] | None:
     return Table(caption, i + 1, j, rows), j
 
 
+_PIPE_SEP = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    s = line.strip()
+    return [c.strip().strip("*") for c in s.strip("|").split("|")]
+
+
+def _parse_pipe(lines: list[str], i: int) -> tuple[Table, int] | None:
+    """A markdown pipe table (| 序号 | 指标 | … |, then | --- | …) starting at line index ``i``.
+
+    A row whose cells are empty but its first non-number one is a group label (| | 经济发展 | | |).
+    """
+    if i + 1 >= len(lines) or not _PIPE_SEP.match(lines[i + 1].strip()):
+        return None
+    headers = _pipe_cells(lines[i])
+    if len(headers) < 3:
+        return None
+    caption, rows, category, j = _caption_above(lines, i), [], "", i + 2
+    while j < len(lines) and lines[j].strip().startswith("|"):
+        vals = (_pipe_cells(lines[j]) + [""] * len(headers))[: len(headers)]
+        filled = [v for v in vals if v and not re.fullmatch(r"\d+", halfwidth(v))]
+        if len(filled) == 1 and sum(1 for v in vals if v) <= 2:
+            category = filled[0]
+        elif any(vals):
+            rows.append(_build_row(caption, headers, [_Cell(v, j + 1, j + 1) for v in vals], category))
+        j += 1
+    if len(rows) < 2:
+        return None
+    return Table(caption, i + 1, j, rows), j
+
+
 def _is_group_label(line: str) -> bool:
     """A short label line inside a table (经济发展, 民生福祉), not a heading, caption or sentence."""
     s = line.strip()
@@ -265,13 +298,17 @@ def find_tables(lines: list[str]) -> list[Table]:
     >>> t = find_tables(["序号\\t指标名称\\t2020\\t2025", "1\\t人口（万人）\\t1\\t2", "2\\t产值（亿元）\\t3\\t4"])
     >>> [r.row.render() for r in t[0].rows]
     ['人口（万人）｜2020：1｜2025：2', '产值（亿元）｜2020：3｜2025：4']
+    >>> md = ["| 序号 | 指标 | 单位 | 2020年 | 2025年 |", "| --- | --- | --- | --- | --- |",
+    ...       "| | **经济发展** | | | |", "| 1 | 地区生产总值 | 亿元 | 28.6 | 40 |", "| 2 | 茶园面积 | 万亩 | 3.6 | 4.5 |"]
+    >>> [(r.row.category, r.row.name, r.row.unit, r.row.cells) for r in find_tables(md)[0].rows][0]
+    ('经济发展', '地区生产总值', '亿元', (('2020年', '28.6'), ('2025年', '40')))
     """
     tables: list[Table] = []
     i = 0
     while i < len(lines):
         s = lines[i].strip()
-        found = None
-        if s.split("\t")[0].strip() in SEQ_HEADERS or (s.count("\t") >= 2 and len(s) < 200):
+        found = _parse_pipe(lines, i) if s.startswith("|") else None
+        if found is None and (s.split("\t")[0].strip() in SEQ_HEADERS or (s.count("\t") >= 2 and len(s) < 200)):
             found = _parse_tsv(lines, i) if "\t" in s else None
             if found is None and s.split("\t")[0].strip() in SEQ_HEADERS:
                 found = _parse_cells(lines, i)

@@ -69,15 +69,20 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def sentence_spans(text: str, start: int = 0, end: int | None = None,
+                   joins: frozenset[int] | set[int] = frozenset()) -> list[tuple[int, int]]:
     """Spans of sentences in ``text[start:end]``, cut after 。！？；… and at line breaks.
 
     Closing quotes/brackets after the end mark stay with their sentence;
-    whitespace between sentences belongs to neither.
+    whitespace between sentences belongs to neither. A line break whose offset
+    is in ``joins`` (a hard wrap, see ``soft_breaks``) does not end a sentence.
 
     >>> t = "目标明确。任务“很重”！其余"
     >>> [t[a:b] for a, b in sentence_spans(t)]
     ['目标明确。', '任务“很重”！', '其余']
+    >>> t = "全年实现地区生产总值186.4亿元，同比\\n增长3.6%。"
+    >>> [t[a:b] for a, b in sentence_spans(t, joins={t.index("\\n")})]
+    ['全年实现地区生产总值186.4亿元，同比\\n增长3.6%。']
     >>> sentence_spans("")
     []
     """
@@ -90,7 +95,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if i >= end:
             break
         j = i
-        while j < end and text[j] != "\n":
+        while j < end and (text[j] != "\n" or j in joins):
             if text[j] in SENTENCE_END:
                 j += 1
                 while j < end and (text[j] in SENTENCE_END or text[j] in _CLOSERS):
@@ -103,6 +108,39 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         spans.append((i, k))
         i = j
     return spans
+
+
+_WRAP_END = set(SENTENCE_END) | set(_CLOSERS) | set("：:")
+_ITEM_START = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[章节篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|"
+                         r"\d+[.、．]|——|[-*#|>•·]|专栏|表\s*\d)")
+WRAP_MIN = 20  # a line this long that stops mid-sentence was cut by a line width, not by its author
+
+
+def soft_breaks(text: str) -> set[int]:
+    """Offsets of the line breaks in ``text`` that only wrap a long line (text copied from a PDF):
+    the line runs on mid-sentence and the next one is no heading or list item.
+
+    >>> sorted(soft_breaks("在市委、市政府和县委的坚强领导下，在县人大的\\n监督支持下，全县经济运行稳中向好。\\n（一）坚持人民至上"))
+    [22]
+    >>> soft_breaks("第一章 发展基础\\n“十三五”时期，经济平稳增长。")
+    set()
+    """
+    out, pos = set(), 0
+    lines = text.split("\n")
+    for k, line in enumerate(lines[:-1]):
+        pos += len(line)
+        s, nxt = line.strip(), lines[k + 1].strip()
+        if len(s) >= WRAP_MIN and s[-1] not in _WRAP_END and "\t" not in s and nxt \
+                and not _ITEM_START.match(nxt):
+            out.add(pos)
+        pos += 1
+    return out
+
+
+def is_hard_wrapped(text: str) -> bool:
+    """Most of the document's long lines break mid-sentence: it was wrapped at a fixed width."""
+    long_lines = sum(1 for line in text.split("\n") if len(line.strip()) >= WRAP_MIN)
+    return long_lines >= 10 and len(soft_breaks(text)) >= 0.3 * long_lines
 
 
 def line_starts(text: str) -> list[int]:

@@ -18,7 +18,7 @@ from planqa.rag.fit import (PLAN_PERIODS, figure_fits, frame_years, other_measur
                              year_conflict, years_of)
 from planqa.rag.query import QueryInfo
 from planqa.rag.question import (LIST_HEADS, Facet, asked_count, asked_unit, content_bigrams, content_text, counted_noun,
-                                 defined_term, facets, implied_measure, indicator_phrase, joined_bigrams, list_head,
+                                 defined_term, facets, figure_subject, implied_measure, indicator_phrase, joined_bigrams, list_head,
                                  nouns, question_tense,
                                  question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
 from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_intro, section_list,
@@ -62,6 +62,7 @@ class Ask:
     head: str = ""  # what a list is asked of (哪些特色产业集群 → 特色产业集群)
     counted: str = ""  # what a figure counts (多少个社区 → 社区)
     period: frozenset = frozenset()  # the years of a plan period the question names (“十三五”期间)
+    subject: str = ""  # the indicator with what it belongs to (碳化硅产业园二期项目总投资)
 
 
 class ExtractiveAnswerer:
@@ -100,7 +101,8 @@ class ExtractiveAnswerer:
                    (asked_unit(question) or implied_measure(question, info.places)) if qtype == "number" else "",
                    facets(question, info.places) if qtype == "number" else [],
                    tuple(y for y in info.years if y >= 2000), list_head(question) if qtype == "list" else "",
-                   counted_noun(question) if qtype == "number" else "", _period_years(question))
+                   counted_noun(question) if qtype == "number" else "", _period_years(question),
+                   figure_subject(question, info.places) if qtype == "number" else "")
 
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
@@ -244,18 +246,23 @@ class ExtractiveAnswerer:
         """The candidate states a figure in the asked measure, beside the indicator named, or the thing
         counted (多少个社区 → 社区), if one is."""
         subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted
-        if u.row is not None:
-            return figure_fits(u.row.name, ask.measure, subject, row_unit=u.row.unit)
-        return figure_fits(u.text, ask.measure, subject)
+        owner = ask.subject[:-len(ask.phrase)] if subject == ask.phrase and ask.subject.endswith(ask.phrase) else ""
+        if u.row is not None:  # a row fits by its unit, when its cells hold figures at all (not 完成县下达任务)
+            return _row_has_figures(u.row) and figure_fits(u.row.name, ask.measure, subject, row_unit=u.row.unit)
+        return figure_fits(u.text, ask.measure, subject, owner=owner)
 
     def foreign_words(self, question: str, info: QueryInfo) -> list[str]:
         """Content words of the question none of whose character pairs occur anywhere in the corpus."""
         if self.tokenize is None or self.doc_freq is None:
             return []
         out = []
+        # 获得了什么称号: the kind of thing asked for, which a document names by the thing itself
+        asked_kinds = re.findall(r"(?:什么|哪些|哪个|哪类|哪种|何种)(?:样的|的)?([\u4e00-\u9fff]{2,4})", question)
         for tok in nouns(content_text(question, info.places)):
             if set(tok) <= _MEASURE_CHARS or (len(tok) == 2 and tok[1] in "里内中上下外间"):
                 continue  # 场次, 人数: how a figure is counted; 镇里, 区内: where — not things the documents lack
+            if any(k.startswith(tok) for k in asked_kinds):
+                continue
             if all(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 out.append(tok)
         return out

@@ -163,15 +163,20 @@ def _in_order_share(p: str, t: str) -> float:
     return best / len(p) if best >= 3 else 0.0
 
 
-def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None = None) -> bool:
+def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None = None, owner: str = "") -> bool:
     """A figure in the asked measure stands in ``text`` beside the asked subject.
 
     The figure's clause must name the subject, or, when it opens with the figure
-    (…地区生产总值，达到46亿元), the clause before it. A table row fits by its unit.
+    (…地区生产总值，达到46亿元), the clause before it. What the subject belongs to
+    (``owner``: 新签约项目 of 协议投资) may stand in the clause before. A table row
+    fits by its unit.
 
     >>> s = "预计2020年地区生产总值下降3%，造成一般公共预算收入减少6亿元左右"
     >>> figure_fits(s, "money", "地区生产总值"), figure_fits(s, "percent", "地区生产总值")
     (False, True)
+    >>> t = "全年新签约项目62个，协议投资215亿元"
+    >>> figure_fits(t, "money", "协议投资", owner="新签约项目"), figure_fits(t, "money", "协议投资", owner="二期项目")
+    (True, False)
     """
     if not measure:
         return True
@@ -187,8 +192,11 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
             continue
         context = clause if m.start() > 3 or i == 0 else clauses[i - 1] + clause
         # the figure counts the subject: its head word stands in the clause (8个日间照料站 does not count 床位)
-        if not subject or phrase_share(subject, context) >= SUBJECT_SHARE and _head(subject) in normalize(context):
-            return True
+        if subject and not (phrase_share(subject, context) >= SUBJECT_SHARE and _head(subject) in normalize(context)):
+            continue
+        if owner and phrase_share(owner, (clauses[i - 1] if i else "") + clause) < SUBJECT_SHARE:
+            continue
+        return True
     return False
 
 

@@ -21,7 +21,8 @@ QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎�
                   # how places compare is asked, not what about
                   "有何异同", "异同", "有何不同", "有什么不同", "有何", "区别", "差异", "相比", "对比", "比较",
                   "哪个更高", "哪个更多", "哪个更大", "更高", "更多", "更大", "一样", "相同", "各是", "各为",
-                  "比上年", "比去年", "较上年", "同比", "什么样", "怎么样", "自己", "第几", "排第几")
+                  "比上年", "比去年", "较上年", "同比", "什么样", "怎么样", "自己", "第几", "排第几",
+                  "两个数字", "数字", "描述", "表述", "阐述", "怎么说")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前")
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
@@ -166,7 +167,7 @@ def implied_measure(question: str, places: tuple[str, ...] = ()) -> str:
 
 _FACET_SPLIT = re.compile(r"([？?；;，,])|以及|、|(?<=[\u4e00-\u9fff])[和及](?=[\u4e00-\u9fff])|"
                           r"(?<=[\u4e00-\u9fff])(与)(?=[\u4e00-\u9fff])")
-_ASKS = re.compile(r"多少|几|什么|哪|如何|怎样|怎么|是否|吗|呢")
+_ASKS = re.compile(r"多少|几|什么|哪|如何|怎样|怎么|是否|吗|呢|多大|多高|多长|多远|多久")
 _SEVERAL = re.compile(r"分别|各自|各是|各为|各有|两者|二者|两项|都是")
 
 
@@ -460,6 +461,25 @@ def indicator_phrase(question: str, places: tuple[str, ...] = ()) -> str:
         if ends and ends[-1] >= 3:
             runs.append(run[:ends[-1]])
     return max(runs, key=len) if len(runs) == 1 else ""
+
+
+def figure_subject(question: str, places: tuple[str, ...] = ()) -> str:
+    """The indicator asked about with what it belongs to (碳化硅新材料产业园二期项目的总投资 → the project's,
+    not any 总投资), else the indicator alone.
+
+    >>> figure_subject("碳化硅新材料产业园二期项目的总投资是多少？"), figure_subject("商品销售总额是多少？")
+    ('碳化硅新材料产业园二期项目总投资', '商品销售总额')
+    >>> figure_subject("塘沽街道“十四五”期间计划新增多少张养老床位？", ("塘沽街道",))
+    '养老床位'
+
+    """
+    phrase = indicator_phrase(question, places)
+    if not phrase:
+        return ""
+    runs = content_text(question, places).split()
+    k = next((i for i, r in enumerate(runs) if phrase in r), -1)
+    owner = runs[k - 1] if k > 0 and f"{runs[k - 1]}的{runs[k]}" in normalize(question) else ""
+    return owner + phrase if len(owner) >= 2 and not re.search(r"[和与及]", owner) else phrase
 
 
 def nouns(text: str) -> list[str]:

@@ -99,15 +99,19 @@ def lead(paragraph: str) -> tuple[str, str] | None:
     ('——经济高质量发展迈上新台阶。', '经济高质量发展迈上新台阶')
     >>> lead("坚持以人民为中心。"), lead("着眼于远景目标，综合考虑机遇、优势、条件，坚持守正和创新相统一，努力实现以下目标。")
     (('坚持以人民为中心。', '坚持以人民为中心'), None)
+    >>> lead("- **茶香线路**：串联茶园、茶厂和古村。")[1], lead("重点打造三条精品旅游线路：")
+    ('茶香线路', None)
     """
     body = paragraph.strip().strip("*# \u3000")
     m = re.match(rf"[^{_END}]+[{_END}]", body)
     if not m:
         return None
     written = m.group(0)
-    bare = _ITEM_MARK.sub("", written.strip()).rstrip(_END).strip()
-    if not 2 < len(bare) <= LEAD_MAX or written.endswith(("：", ":")):
+    bare = _ITEM_MARK.sub("", written.strip().strip("*")).rstrip(_END).strip().strip("*").strip()
+    if not 2 < len(bare) <= LEAD_MAX:
         return None
+    if written.endswith(("：", ":")) and len(body) - len(written) < 4:
+        return None  # a line that only announces what follows (主要目标是：) is no item
     if len(body) == len(written) and not written.endswith("。"):
         return None
     return written, bare

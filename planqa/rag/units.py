@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planqa.corpus.text import normalize, sentence_spans
+from planqa.corpus.text import normalize, sentence_spans, soft_breaks
 from planqa.rag.compose import enumeration_items, key_clauses, render_row, with_enumeration
 from planqa.rag.query import QueryInfo
 from planqa.types import Hit, TableRow
@@ -143,7 +143,8 @@ def candidates(hits: list[Hit], info: QueryInfo) -> list[Unit]:
         if c.kind == "table_row":
             out.append(Unit(n, c.text, c.row))
             continue
-        spans = join_wrapped(c.text, sentence_spans(c.text),
+        breaks = soft_breaks(c.text)  # a passage of text wrapped at a fixed width: sentences run on
+        spans = join_wrapped(c.text, sentence_spans(c.text, joins=breaks if len(breaks) >= 2 else frozenset()),
                              lambda piece, h=h: is_heading_line(piece.strip("*# "), h))
         sents = tuple(unwrap(c.text[a:b]).strip("*# ") for a, b in spans)
         out.extend(Unit(n, s, None, i, sents, raw=c.text[a:b] if "\n" in c.text[a:b] else "")
