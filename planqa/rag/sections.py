@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from planqa.corpus.text import normalize
-from planqa.rag.units import Draft, Unit, span_text
+from planqa.rag.units import Draft, Unit, cite, span_text
 from planqa.types import Chunk, Hit
 
 LEAD_MAX = 30  # a paragraph's title sentence is short
@@ -187,8 +187,7 @@ def section_summary(section: tuple[str, tuple[str, ...]], reader: Reader, limit:
     if not picked:
         return None
     n = reader.number(para.chunk)
-    body = "".join(picked).rstrip(_END)
-    return Draft(f"{body}[{n}]。", {n: "".join(picked)}, False, "", tuple(reader.extra))
+    return Draft(cite("".join(picked), n), {n: "".join(picked)}, False, "", tuple(reader.extra))
 
 
 def intro_list(intro: Unit, hits: list[Hit], reader: Reader) -> Draft | None:
