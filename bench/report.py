@@ -82,7 +82,7 @@ def systems(res: dict) -> list[str]:
         "chain); a LangChain chunk's line span comes from its `start_index` in the source file.",
         f"- Each system ran in {runs} fresh process(es) (alternating); timing figures are the median over runs, "
         "quality is deterministic. Ingest is timed from process start (interpreter, imports and model load "
-        "included) to the index being ready; latency is warm (one untimed pass over all 142 dev questions first, "
+        "included) to the index being ready; latency is warm (one untimed pass over all the dev questions first, "
         "then timed passes over all of them, unanswerable ones included).",
         "",
     ]

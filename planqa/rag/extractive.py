@@ -1,10 +1,11 @@
 """The offline answerer: picks the sentences or table rows that answer the question and cites them.
 
 Sentences (not passages) are scored by how much of the question's content they
-cover — character bigrams weighted by rarity in the corpus — plus
-question-type and tense cues. The answer is composed from verbatim clauses or
-rebuilt table rows; when coverage is too low, or the question's place or year
-is not covered, it refuses.
+cover — character bigrams weighted by rarity in the corpus — plus question-type
+and tense cues; candidates about another year, period, measure or place than
+the question pins down (``fit``) are set aside. The answer is composed from
+verbatim clauses or rebuilt table rows in the shape the question asks
+(``shapes``, ``sections``); when nothing fitting is left it refuses.
 """
 from __future__ import annotations
 
@@ -14,23 +15,22 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.fit import (PLAN_PERIODS, figure_fits, frame_years, other_measure, phrase_share, written_years,
-                             year_conflict, years_of)
+from planqa.rag.fit import (figure_fits, frame_years, inner_places, other_measure, other_period, period_years,
+                             phrase_share, written_years, year_conflict, year_covered)
+from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import (LIST_HEADS, Facet, asked_count, asked_unit, content_bigrams, content_text, counted_noun,
-                                 defined_term, facets, figure_subject, implied_measure, indicator_phrase, joined_bigrams, list_head,
-                                 nouns, question_tense,
-                                 question_type, question_words, scene_bigrams, term_parts, topic_bigrams)
+from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
+                                 indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
+                                 question_words, scene_bigrams, term_parts, topic_bigrams)
 from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_intro, section_list,
                                  section_summary, term_section)
-from planqa.rag.shapes import defines, definitions, facet_answer, summary
+from planqa.rag.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
 _AVERAGE = re.compile(r"年均|平均")
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
-_ENUM = re.compile(r"[、；;]|[一二三四五六七八九]是")
 _DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
 FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
@@ -41,8 +41,8 @@ ROW_FIT = 0.2
 MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
 JOINED_WEIGHT = 0.4  # a bigram across two words (重点|打造) counts for less than one inside a word
 SCENE_WEIGHT = 0.5  # words of a clause that sets the scene (在党建引领共同缔造中，…) count less than the asking clause's
-CUE_WEIGHT = {"list": 0.45}
-NAMED_SECTION = 0.8  # a question that holds this much of a section's heading names that section  # how much the answer's shape counts beside coverage (default 0.15)
+CUE_WEIGHT = {"list": 0.45}  # how much the answer's shape counts beside coverage (default 0.15)
+NAMED_SECTION = 0.8  # a question that holds this much of a section's heading names that section
 WORD_MIN_IDF = 1.5  # a question word this common (发展, 工作) does not justify a second citation
 
 
@@ -96,13 +96,16 @@ class ExtractiveAnswerer:
 
     def read(self, question: str, info: QueryInfo) -> Ask:
         qtype = question_type(question)
-        return Ask(qtype, question_tense(question), self.weights(question, info), asked_count(question),
-                   defined_term(question), indicator_phrase(question, info.places),
-                   (asked_unit(question) or implied_measure(question, info.places)) if qtype == "number" else "",
-                   facets(question, info.places) if qtype == "number" else [],
-                   tuple(y for y in info.years if y >= 2000), list_head(question) if qtype == "list" else "",
-                   counted_noun(question) if qtype == "number" else "", _period_years(question),
-                   figure_subject(question, info.places) if qtype == "number" else "")
+        number = qtype == "number"
+        return Ask(qtype, question_tense(question), self.weights(question, info),
+                   count=asked_count(question), term=defined_term(question),
+                   phrase=indicator_phrase(question, info.places),
+                   measure=(asked_unit(question) or implied_measure(question, info.places)) if number else "",
+                   facets=facets(question, info.places) if number else [],
+                   years=tuple(y for y in info.years if y >= 2000),
+                   head=list_head(question) if qtype == "list" else "",
+                   counted=counted_noun(question) if number else "", period=period_years(question),
+                   subject=figure_subject(question, info.places) if number else "")
 
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
@@ -134,7 +137,7 @@ class ExtractiveAnswerer:
             else:
                 cue = 1.0 if UNIT_NUMBER.search(halfwidth(u.text)) else (0.4 if HAS_NUMBER.search(u.text) else -1.0)
         elif qtype == "list":
-            cue = _list_cue(u.text, ask.head, count)
+            cue = list_cue(u.text, ask.head, count)
         elif qtype == "when":
             cue = 1.0 if _DATE.search(halfwidth(u.text)) else 0.0
         if term and any(defines(u.text, part) for part in {term, *term_parts(term)}):
@@ -164,11 +167,11 @@ class ExtractiveAnswerer:
         self._add_semantic(question, units)
         # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it
         dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))
-                 and not _other_period(ask.period, self.frame(u, hits))]
+                 and not other_period(ask.period, self.frame(u, hits))]
         if re.search(r"年均|平均每年", question):  # 十四五年均增长 is not answered by one year's target
             dated = [u for u in dated if u.row is not None or _AVERAGE.search(u.text)
                      or len(written_years(u.text)) != 1]
-        inner = _inner_places(info, hits)
+        inner = inner_places(info, hits)
         if inner:  # 梅岭区东湖镇: only what is said of 东湖镇 answers, not the district's own figures
             dated = [u for u in dated if any(p in u.text for p in inner)]
         reader = Reader(hits, self.section, self.doc_text, self.outline)
@@ -258,6 +261,8 @@ class ExtractiveAnswerer:
         out = []
         # 获得了什么称号: the kind of thing asked for, which a document names by the thing itself
         asked_kinds = re.findall(r"(?:什么|哪些|哪个|哪类|哪种|何种)(?:样的|的)?([\u4e00-\u9fff]{2,4})", question)
+        # 线路有多长: the attribute asked of a thing, which a document states as a figure (全长12.6公里)
+        asked_kinds += re.findall(r"([\u4e00-\u9fff]{2})(?:有|是|为)?(?:多长|多大|多高|多宽|多远|多久)", question)
         for tok in nouns(content_text(question, info.places)):
             if set(tok) <= _MEASURE_CHARS or (len(tok) == 2 and tok[1] in "里内中上下外间"):
                 continue  # 场次, 人数: how a figure is counted; 镇里, 区内: where — not things the documents lack
@@ -286,7 +291,7 @@ class ExtractiveAnswerer:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
             return f"知识库中没有关于{'、'.join(info.unknown_places)}的文档"
-        inner = [p for p in _inner_places(info, hits) if not any(p in h.chunk.text for h in hits)]
+        inner = [p for p in inner_places(info, hits) if not any(p in h.chunk.text for h in hits)]
         if inner:  # 梅岭区东湖镇: a town inside a district that has a document, but none of its own, nor a word of it
             return f"知识库中没有关于{inner[0]}的文档"
         if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
@@ -297,12 +302,15 @@ class ExtractiveAnswerer:
             for h in named)]
         if missing:  # 2022年政府工作报告 asked, only 2021's held
             return f"知识库中没有{missing[0]}年的报告"
-        uncovered = [y for y in ask.years if not _year_covered(y, named, self.periods)]
+        uncovered = [y for y in ask.years if not year_covered(y, named, self.periods)]
         if uncovered:
             return f"文档中没有关于{uncovered[0]}年的内容"
         best = units[0]
         if best.coverage < self.refuse_threshold and named_section < HEADING_MATCH:
             return "最相关的句子与问题的关键信息不符"
+        if qtype == "when" and not any(_DATE.search(halfwidth(u.text)) for u in units[:5]
+                                       if u.coverage >= self.refuse_threshold):
+            return "相关段落中没有所问的时间"  # 哪一年建成 is not answered by a sentence without a date
         numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
         if qtype == "number" and not any(u.coverage >= self.refuse_threshold for u in numeric):
             return "相关段落中没有所问的数字"
@@ -332,7 +340,7 @@ class ExtractiveAnswerer:
         if qtype == "number" and best.row is not None and _row_has_figures(best.row) \
                 and _row_is_asked(best.row, phrase):
             limit = 1  # an indicator question is answered by its table row
-        if qtype == "list" and _items(compose_unit(best, qtype, weights or {}, hits)) >= 3:
+        if qtype == "list" and items_in(compose_unit(best, qtype, weights or {}, hits)) >= 3:
             limit = 1  # the list is there; a second sentence would only talk around it
         chosen = [best]
         # the sentence right after (or before) the best one goes on with the same statement: try it first
@@ -377,23 +385,6 @@ class ExtractiveAnswerer:
         return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
 
 
-def _year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
-    """A year is covered when a passage speaks of it (as a year, a range, a plan period like 十三五, 去年 in a
-    dated report) or its document's period spans it (a plan's tables report the base year before it,
-    a year's work report reviews the year before)."""
-    for h in hits:
-        years = [int(y) for y in re.findall(r"\d{4}", periods.get(h.chunk.doc_id, ""))]
-        if years and min(years) - 1 <= year <= max(years):
-            return True
-        if h.chunk.row is not None and any(str(year) in header for header, _ in h.chunk.row.cells):
-            return True
-        text = h.chunk.text + "\n" + "\n".join(h.chunk.headings)
-        if year in years_of(text, years[0] if len(years) == 1 else None) or \
-                any(a <= year <= b for name, (a, b) in PLAN_PERIODS.items() if name in text):
-            return True
-    return False
-
-
 def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:
     """``u`` is the sentence just before or after ``best`` in the same document."""
     if u.row is not None or best.row is not None or not hits:
@@ -422,42 +413,6 @@ def _row_has_figures(row: TableRow) -> bool:
     return any(re.search(r"\d", value) for header, value in row.cells if not header.startswith("属性"))
 
 
-def _list_cue(text: str, head: str, count: int) -> float:
-    """How much a sentence looks like the list asked for: an enumeration (of that many items, 哪三个),
-    of things named like the list's head (…、…等特色产业集群; 红色网格、红色物业 for “红色”力量)."""
-    best = 0.5 * min(1.0, len(_ENUM.findall(text)) / 3)
-    for clause in re.split(r"[，,；;。：:]", normalize(text)):
-        items = clause.count("、") + 1
-        if items < 2:
-            continue
-        named = _names_head(clause, head) if head else 0.0
-        if count and items == count:
-            best = max(best, 1.0 + 0.5 * named)
-        elif named:
-            best = max(best, named * min(1.0, 0.3 * items))  # two items may be examples; four, the list
-    return best
-
-
-def _names_head(clause: str, head: str) -> float:
-    """How surely the enumeration in ``clause`` is of ``head``: 1.0 when its items carry the head's words
-    (中储滨海现代物流园、晋大物流园) or the head closes it (…、生物医疗等特色产业集群), 0.5 when the head
-    only stands elsewhere in the clause, else 0."""
-    tail = normalize(head)[-2:]
-    parts = clause.split("、")
-    grams = {head[i:i + 2] for i in range(len(head) - 1)}
-    if sum(1 for p in parts if any(g in p for g in grams)) * 2 > len(parts):
-        return 1.0
-    last = parts[-1]
-    if last.endswith(tail) or re.search(rf"(?:等|为主的?)[^，,；;]{{0,6}}{re.escape(tail)}", last):
-        return 1.0
-    return 0.5 if tail in clause else 0.0
-
-
-def _items(text: str) -> int:
-    """How many items the longest enumeration (A、B、C) in ``text`` has."""
-    return max((part.count("、") + 1 for part in re.split(r"[，,；;。：:]", text) if "、" in part), default=0)
-
-
 def _redundant(u: Unit, chosen: list[Unit]) -> bool:
     """The unit repeats one already chosen (contained in it, or half its bigrams shared)."""
     nu = normalize(u.text)
@@ -470,37 +425,6 @@ def _redundant(u: Unit, chosen: list[Unit]) -> bool:
         if grams and other and len(grams & other) / min(len(grams), len(other)) >= 0.5:
             return True
     return False
-
-
-def _other_period(asked: frozenset, frame: set[int]) -> bool:
-    """A sentence about one plan period (its heading says 十三五) does not answer a question about another;
-    a year it merely mentions (着眼于2035年) does not make it about another period."""
-    return bool(asked) and len(frame) >= 3 and not frame & asked
-
-
-def _period_years(question: str) -> frozenset:
-    """The years of the plan periods a question names (“十三五”期间 → 2016–2020), none for 十三五 and 十四五 both."""
-    named = [span for name, span in PLAN_PERIODS.items() if name in question]
-    return frozenset(range(named[0][0], named[0][1] + 1)) if len(named) == 1 else frozenset()
-
-
-def _inner_places(info: QueryInfo, hits: list[Hit]) -> list[str]:
-    """Places the question names right after a known one and below it (梅岭区东湖镇 → 东湖镇)."""
-    return [p for p in info.unknown_places
-            if any(alias + p in info.text for alias in info.places)
-            and _finer(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])]
-
-
-_LEVEL = (("村", "社区"), ("镇", "乡", "街道", "街"), ("区", "县", "市"))
-
-
-def _finer(name: str, places: list[str]) -> bool:
-    """``name`` is a lower administrative unit (a 镇 or 街道) than every named document's place (a 区)."""
-    def level(p: str) -> int:
-        return next((i for i, ends in enumerate(_LEVEL) if p.endswith(ends)), -1)
-
-    ln = level(name)
-    return ln >= 0 and bool(places) and all(level(p) > ln for p in places if p)
 
 
 def _short_place(hits: list[Hit], doc: str) -> str:

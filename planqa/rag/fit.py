@@ -1,14 +1,18 @@
-"""Whether a candidate sentence fits what a question pins down: the year it asks about and the unit of its figure.
+"""Whether a candidate sentence fits what a question pins down: the year or period it asks about, the unit
+of its figure, the place it names.
 
-Pure functions on strings. A sentence about 2021 does not answer a question about
-2022, and a growth rate does not answer 多少亿元; the answerer uses these checks to
-skip such sentences, and refuses when none is left. Nothing here scores relevance.
+Pure functions. A sentence about 2021 does not answer a question about 2022, a
+growth rate does not answer 多少亿元, and a district's figure does not answer a
+question about one of its towns; the answerer uses these checks to skip such
+sentences, and refuses when none is left. Nothing here scores relevance.
 """
 from __future__ import annotations
 
 import re
 
 from planqa.corpus.text import halfwidth, normalize
+from planqa.rag.query import QueryInfo
+from planqa.types import Hit
 
 # five-year plan periods by name: a sentence about “十三五” is about 2016–2020
 PLAN_PERIODS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
@@ -219,3 +223,52 @@ def other_measure(name: str, asked: str) -> bool:
     n, a = normalize(name), normalize(asked)
     return any(m.group(0) not in a for m in _MEASURE_WORDS.finditer(n)) and not (
         _MEASURE_WORDS.search(a) and any(x in a for x in ("增", "率", "比", "速")))
+
+
+# ---- places and periods asked -----------------------------------------------------------
+def year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
+    """A year is covered when a passage speaks of it (as a year, a range, a plan period like 十三五, 去年 in a
+    dated report) or its document's period spans it (a plan's tables report the base year before it,
+    a year's work report reviews the year before)."""
+    for h in hits:
+        years = [int(y) for y in re.findall(r"\d{4}", periods.get(h.chunk.doc_id, ""))]
+        if years and min(years) - 1 <= year <= max(years):
+            return True
+        if h.chunk.row is not None and any(str(year) in header for header, _ in h.chunk.row.cells):
+            return True
+        text = h.chunk.text + "\n" + "\n".join(h.chunk.headings)
+        if year in years_of(text, years[0] if len(years) == 1 else None) or \
+                any(a <= year <= b for name, (a, b) in PLAN_PERIODS.items() if name in text):
+            return True
+    return False
+
+
+def other_period(asked: frozenset, frame: set[int]) -> bool:
+    """A sentence about one plan period (its heading says 十三五) does not answer a question about another;
+    a year it merely mentions (着眼于2035年) does not make it about another period."""
+    return bool(asked) and len(frame) >= 3 and not frame & asked
+
+
+def period_years(question: str) -> frozenset:
+    """The years of the plan periods a question names (“十三五”期间 → 2016–2020), none for 十三五 and 十四五 both."""
+    named = [span for name, span in PLAN_PERIODS.items() if name in question]
+    return frozenset(range(named[0][0], named[0][1] + 1)) if len(named) == 1 else frozenset()
+
+
+def inner_places(info: QueryInfo, hits: list[Hit]) -> list[str]:
+    """Places the question names right after a known one and below it (梅岭区东湖镇 → 东湖镇)."""
+    return [p for p in info.unknown_places
+            if any(alias + p in info.text for alias in info.places)
+            and finer_place(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])]
+
+
+_LEVEL = (("村", "社区"), ("镇", "乡", "街道", "街"), ("区", "县", "市"))
+
+
+def finer_place(name: str, places: list[str]) -> bool:
+    """``name`` is a lower administrative unit (a 镇 or 街道) than every named document's place (a 区)."""
+    def level(p: str) -> int:
+        return next((i for i, ends in enumerate(_LEVEL) if p.endswith(ends)), -1)
+
+    ln = level(name)
+    return ln >= 0 and bool(places) and all(level(p) > ln for p in places if p)

@@ -10,7 +10,8 @@ import re
 from planqa.corpus.text import normalize
 from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE
 from planqa.rag.fit import figure_fits, other_measure, phrase_share, written_years
-from planqa.rag.question import Facet, facet_bigrams, term_parts
+from planqa.rag.figures import Facet, facet_bigrams
+from planqa.rag.question import term_parts
 from planqa.rag.units import (Draft, Unit, cite, compose_unit, quote_of,
                               quotes_of, span_text)
 from planqa.types import Hit
@@ -173,3 +174,43 @@ def _opens_with_figure(clause: str) -> bool:
     """The clause starts with its verb and figure (达到46亿元), its subject standing before it."""
     m = re.search(r"\d|[一二三四五六七八九十两]+[个项家所条万亿]", clause)
     return m is not None and m.start() <= 4
+
+
+# ---- the shape of a list ----------------------------------------------------------------------
+_ENUM = re.compile(r"[、；;]|[一二三四五六七八九]是")
+
+
+def list_cue(text: str, head: str, count: int) -> float:
+    """How much a sentence looks like the list asked for: an enumeration (of that many items, 哪三个),
+    of things named like the list's head (…、…等特色产业集群; 红色网格、红色物业 for “红色”力量)."""
+    best = 0.5 * min(1.0, len(_ENUM.findall(text)) / 3)
+    for clause in re.split(r"[，,；;。：:]", normalize(text)):
+        items = clause.count("、") + 1
+        if items < 2:
+            continue
+        named = names_head(clause, head) if head else 0.0
+        if count and items == count:
+            best = max(best, 1.0 + 0.5 * named)
+        elif named:
+            best = max(best, named * min(1.0, 0.3 * items))  # two items may be examples; four, the list
+    return best
+
+
+def names_head(clause: str, head: str) -> float:
+    """How surely the enumeration in ``clause`` is of ``head``: 1.0 when its items carry the head's words
+    (中储滨海现代物流园、晋大物流园) or the head closes it (…、生物医疗等特色产业集群), 0.5 when the head
+    only stands elsewhere in the clause, else 0."""
+    tail = normalize(head)[-2:]
+    parts = clause.split("、")
+    grams = {head[i:i + 2] for i in range(len(head) - 1)}
+    if sum(1 for p in parts if any(g in p for g in grams)) * 2 > len(parts):
+        return 1.0
+    last = parts[-1]
+    if last.endswith(tail) or re.search(rf"(?:等|为主的?)[^，,；;]{{0,6}}{re.escape(tail)}", last):
+        return 1.0
+    return 0.5 if tail in clause else 0.0
+
+
+def items_in(text: str) -> int:
+    """How many items the longest enumeration (A、B、C) in ``text`` has."""
+    return max((part.count("、") + 1 for part in re.split(r"[，,；;。：:]", text) if "、" in part), default=0)

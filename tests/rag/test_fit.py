@@ -3,8 +3,8 @@ import pytest
 
 from planqa.rag.fit import (family, figure_fits, frame_years, other_measure, phrase_share, written_years,
                             year_conflict, years_of)
-from planqa.rag.question import (asked_unit, facets, joined_bigrams, list_head, question_type, scene_bigrams,
-                                 topic_bigrams)
+from planqa.rag.figures import asked_unit, facets
+from planqa.rag.question import joined_bigrams, list_head, question_type, scene_bigrams, topic_bigrams
 
 
 # ---- years -------------------------------------------------------------------------------------
