@@ -54,7 +54,7 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     short = SHORT_SENTENCE if prefer == "number" else 150
     if len(body) <= short and ("、" not in body or prefer != "number"):
         return body
-    clauses = [c for c in _split_clauses(body) if c.strip()]
+    clauses = [c for c in split_clauses(body) if c.strip()]
     total = sum(weights.values()) or 1.0
 
     def value(c: str) -> float:
@@ -96,10 +96,10 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     return chosen
 
 
-def _split_clauses(text: str) -> list[str]:
+def split_clauses(text: str) -> list[str]:
     """Clauses of a sentence, each keeping its closing ，；：, never cut inside quotes or brackets.
 
-    >>> _split_clauses("推进19片平房区（总占地面积4731亩，人口约7.35万人）拆迁改造，完成测算")
+    >>> split_clauses("推进19片平房区（总占地面积4731亩，人口约7.35万人）拆迁改造，完成测算")
     ['推进19片平房区（总占地面积4731亩，人口约7.35万人）拆迁改造，', '完成测算']
     """
     out, cur, depth = [], "", 0

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.fit import (figure_fits, frame_years, inner_places, other_measure, other_period, period_years,
-                             phrase_share, written_years, year_conflict, year_covered)
+from planqa.rag.fit import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period,
+                             period_years, phrase_share, row_years, written_years, year_conflict, year_covered)
 from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure
 from planqa.rag.query import QueryInfo
 from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
@@ -29,7 +29,6 @@ from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
-_AVERAGE = re.compile(r"年均|平均")
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
 _DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
@@ -110,7 +109,7 @@ class ExtractiveAnswerer:
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
         if u.row is not None:
-            return {int(m.group(0)) for h, _ in u.row.cells for m in [re.search(r"(?:19|20)\d\d", h)] if m}
+            return row_years(u.row.cells)
         c = hits[u.n - 1].chunk
         period = [int(y) for y in re.findall(r"\d{4}", self.periods.get(c.doc_id, ""))]
         years = frame_years(u.text, c.headings, period[0] if len(period) == 1 else None)
@@ -169,7 +168,7 @@ class ExtractiveAnswerer:
         dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))
                  and not other_period(ask.period, self.frame(u, hits))]
         if re.search(r"年均|平均每年", question):  # 十四五年均增长 is not answered by one year's target
-            dated = [u for u in dated if u.row is not None or _AVERAGE.search(u.text)
+            dated = [u for u in dated if u.row is not None or AVERAGE.search(u.text)
                      or len(written_years(u.text)) != 1]
         inner = inner_places(info, hits)
         if inner:  # 梅岭区东湖镇: only what is said of 东湖镇 answers, not the district's own figures

@@ -19,6 +19,7 @@ PLAN_PERIODS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五
                 "十五五": (2026, 2030)}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[—–\-~至到])")
 _RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*[—–\-~至到]\s*((?:19|20)\d\d)(?!\d)")
+AVERAGE = re.compile(r"年均|平均")  # a period's average, not one year's figure
 _BASE_BEFORE = re.compile(r"(?:比|较|由|从|与)[“\"']?$")
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "明年": 1}
 
@@ -66,6 +67,15 @@ def frame_years(sentence: str, headings: tuple[str, ...] = (), doc_year: int | N
         if ys:
             return ys
     return set()
+
+
+def row_years(cells: tuple[tuple[str, str], ...]) -> set[int]:
+    """The years a table row's columns are about (2020年, 目标·2025年 …).
+
+    >>> sorted(row_years((("2020年", "7.5"), ("目标·2025年", "46"), ("属性", "预期性"))))
+    [2020, 2025]
+    """
+    return {int(m.group(0)) for header, _ in cells for m in [re.search(r"(?:19|20)\d\d", header)] if m}
 
 
 def year_conflict(asked: tuple[int, ...], frame: set[int], written: set[int] = frozenset()) -> bool:

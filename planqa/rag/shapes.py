@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from planqa.corpus.text import normalize
-from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE
-from planqa.rag.fit import figure_fits, other_measure, phrase_share, written_years
+from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE, split_clauses
+from planqa.rag.fit import AVERAGE, figure_fits, other_measure, phrase_share, row_years, written_years
 from planqa.rag.figures import Facet, facet_bigrams
 from planqa.rag.question import term_parts
 from planqa.rag.units import (Draft, Unit, cite, compose_unit, quote_of,
@@ -70,7 +70,6 @@ FACET_SHARE = 0.5  # how much of one asked thing a clause must name
 FACET_NEAR_SHARE = 0.3  # … when it stands next to the clause of the thing asked before it
 FACET_TOP = 12
 GENERIC_FACET = 1.5  # a facet none of whose words is rarer than this names nothing of its own
-_AVERAGE = re.compile(r"年均|平均")
 
 
 def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, float],
@@ -97,7 +96,7 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
             for i, piece in enumerate(pieces):
                 if not HAS_NUMBER.search(piece):
                     continue
-                said = _row_years(u) if u.row is not None else written_years(u.text)
+                said = row_years(u.row.cells) if u.row is not None else written_years(u.text)
                 if years and said and not said & set(years):
                     continue  # 到2025年降到32 does not say what 2020 stood at
                 off_year = 0.15 if u.row is None and years and said - set(years) else 0.0  # 由2016年…到2021年: a period
@@ -114,7 +113,7 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
                     share -= 0.3
                 if u.row is not None and other_measure(u.row.name, facet):
                     continue  # 地区生产总值增长率 does not say what 地区生产总值 reaches
-                if u.row is None and _AVERAGE.search(piece) and not _AVERAGE.search(facet):
+                if u.row is None and AVERAGE.search(piece) and not AVERAGE.search(facet):
                     share -= 0.3  # 年均增长7.4% is not the growth over the year before
                 key = share + 0.05 * u.score - 0.01 * rank + (0.3 if near else 0.0) - off_year
                 if key > best_key:
@@ -139,10 +138,6 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
     return Draft("".join(parts), quotes_of(chosen, hits), False, "")
 
 
-def _row_years(u: Unit) -> set[int]:
-    return {int(m.group(0)) for h, _ in u.row.cells for m in [re.search(r"(?:19|20)\d\d", h)] if m}
-
-
 def _facet_share(facet: str, text: str, weights: dict[str, float]) -> float:
     """How much of a facet ``text`` names: its weighted bigrams, or its characters in order (年均增速 → 年平均增长)."""
     fw = {g: weights.get(g, 1.0) for g in facet_bigrams(facet)}
@@ -157,17 +152,8 @@ def _clauses(sentence: str) -> list[str]:
     >>> _clauses("获得“文明单位，先进集体”等荣誉23项，区级荣誉25项。")
     ['获得“文明单位，先进集体”等荣誉23项', '区级荣誉25项']
     """
-    out, cur, depth = [], [], 0
-    for ch in sentence:
-        depth += {"“": 1, "”": -1, "（": 1, "）": -1, "(": 1, ")": -1}.get(ch, 0)
-        depth = max(depth, 0)
-        if depth == 0 and ch in "，,；;：:。！？!?":
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return [c for c in out if c.strip()]
+    return [c.rstrip("，,；;：:。！？!?") for c in split_clauses(sentence.rstrip("。！？!?"))
+            if c.rstrip("，,；;：:。！？!?").strip()]
 
 
 def _opens_with_figure(clause: str) -> bool:
