@@ -96,7 +96,8 @@ class _Builder:
         self.buffer: list[Span] = []
         self.headings: tuple[str, ...] = ()
         # text copied from a PDF is wrapped at a fixed width: its sentences run on over line breaks
-        self.joins = soft_breaks(doc.text) if is_hard_wrapped(doc.text) else set()
+        breaks = soft_breaks(doc.text)
+        self.joins = breaks if is_hard_wrapped(doc.text, breaks) else set()
 
     def add_line(self, idx: int, para: int, last: int | None = None) -> None:
         """The sentences of line ``idx`` (through ``last``, for a paragraph hard-wrapped over lines)."""

@@ -137,10 +137,12 @@ def soft_breaks(text: str) -> set[int]:
     return out
 
 
-def is_hard_wrapped(text: str) -> bool:
-    """Most of the document's long lines break mid-sentence: it was wrapped at a fixed width."""
+def is_hard_wrapped(text: str, breaks: set[int] | None = None) -> bool:
+    """Most of the document's long lines break mid-sentence: it was wrapped at a fixed width
+    (``breaks``: its ``soft_breaks``, when already known)."""
     long_lines = sum(1 for line in text.split("\n") if len(line.strip()) >= WRAP_MIN)
-    return long_lines >= 10 and len(soft_breaks(text)) >= 0.3 * long_lines
+    breaks = soft_breaks(text) if breaks is None else breaks
+    return long_lines >= 10 and len(breaks) >= 0.3 * long_lines
 
 
 def line_starts(text: str) -> list[int]:

@@ -309,8 +309,7 @@ class KnowledgeBase:
     # ---- queries -------------------------------------------------------------------------
     def outline(self, doc_id: str) -> list[tuple[str, ...]]:
         """Every heading path of a document, in document order (its table of contents, as parsed)."""
-        self.section(doc_id, ())  # builds the per-document index
-        return list(dict.fromkeys(c.headings for c in self._by_doc.get(doc_id, []) if c.headings))
+        return list(dict.fromkeys(c.headings for c in self._text_chunks(doc_id) if c.headings))
 
     def section(self, doc_id: str, path: tuple[str, ...], limit: int = 80) -> list[Chunk]:
         """The text chunks of the section at heading ``path`` (its subsections included), in document order.
@@ -318,6 +317,12 @@ class KnowledgeBase:
         An answer that lists a section's points reads the whole section, not
         only the chunks retrieval happened to return.
         """
+        if not path:
+            return []
+        return [c for c in self._text_chunks(doc_id) if c.headings[:len(path)] == tuple(path)][:limit]
+
+    def _text_chunks(self, doc_id: str) -> list[Chunk]:
+        """A document's text chunks in document order (indexed once per knowledge base state)."""
         if self._by_doc is None:
             by_doc: dict[str, list[Chunk]] = {}
             for c in self.chunks:
@@ -326,9 +331,7 @@ class KnowledgeBase:
             for cs in by_doc.values():
                 cs.sort(key=lambda c: c.start)
             self._by_doc = by_doc
-        if not path:
-            return []
-        return [c for c in self._by_doc.get(doc_id, []) if c.headings[:len(path)] == tuple(path)][:limit]
+        return self._by_doc.get(doc_id, [])
 
     def mask(self, doc_ids: Iterable[str] | None = None, places: Iterable[str] | None = None,
              doc_types: Iterable[str] | None = None) -> np.ndarray | None:

@@ -3,7 +3,8 @@
 Plans set out goals, principles and measures as paragraphs that open with a
 short title sentence (——经济高质量发展迈上新台阶。…), often after a sentence that
 announces them (主要目标是：). Such an answer reads the whole section, not only the
-retrieved chunks; chunks it cites beyond those are numbered after them.
+retrieved chunks; chunks it cites beyond those are numbered after them by the
+``Reader``, whose ``extra`` the answerer hands on with its draft.
 """
 from __future__ import annotations
 
@@ -63,6 +64,10 @@ class Reader:
                 return n
         self.extra.append(Hit(chunk, 0.0, "section"))
         return len(self.hits) + len(self.extra)
+
+    def chunk_of(self, n: int) -> Chunk:
+        """The chunk cited as [n] (a retrieved passage, or one read beside them)."""
+        return (self.hits + self.extra)[n - 1].chunk
 
     def chunks(self, doc_id: str, path: tuple[str, ...]) -> list[Chunk]:
         if self._section is not None:
@@ -187,7 +192,7 @@ def section_summary(section: tuple[str, tuple[str, ...]], reader: Reader, limit:
     if not picked:
         return None
     n = reader.number(para.chunk)
-    return Draft(cite("".join(picked), n), {n: "".join(picked)}, False, "", tuple(reader.extra))
+    return Draft(cite("".join(picked), n), {n: "".join(picked)}, False, "")
 
 
 def intro_list(intro: Unit, hits: list[Hit], reader: Reader) -> Draft | None:
@@ -217,8 +222,8 @@ def _leads(items: list[tuple[Paragraph, tuple[str, str]]], reader: Reader) -> Dr
         n = reader.number(p.chunk)
         parts.append(f"{bare}[{n}]")
         spans.setdefault(n, []).append(written)
-    quotes = {n: span_text(reader_chunk(reader, n).text, ws[0], ws[-1]) for n, ws in spans.items()}
-    return Draft("；".join(parts) + "。", quotes, False, "", tuple(reader.extra))
+    quotes = {n: span_text(reader.chunk_of(n).text, ws[0], ws[-1]) for n, ws in spans.items()}
+    return Draft("；".join(parts) + "。", quotes, False, "")
 
 
 def _subsections(subs: dict[str, Paragraph], paras: list[Paragraph], path, reader: Reader,
@@ -238,11 +243,7 @@ def _subsections(subs: dict[str, Paragraph], paras: list[Paragraph], path, reade
                 quote = span_text(first.chunk.text, heading.strip(), gist.rstrip(_END))
         parts.append(f"{text}[{n}]")
         quotes.setdefault(n, quote)
-    return Draft("；".join(parts) + "。", quotes, False, "", tuple(reader.extra))
-
-
-def reader_chunk(reader: Reader, n: int) -> Chunk:
-    return (reader.hits + reader.extra)[n - 1].chunk
+    return Draft("；".join(parts) + "。", quotes, False, "")
 
 
 def _is_heading(p: Paragraph) -> bool:

@@ -112,18 +112,14 @@ def span_text(text: str, first: str, last: str) -> str:
 
 
 def quotes_of(units: list[Unit], hits: list[Hit]) -> dict[int, str]:
-    """Per passage, the stretch from the first to the last of the sentences used from it."""
+    """Per passage, what the units used from it rest on (``quote_of``): one unit's quote, or the stretch
+    from the first one's to the end of the last one's."""
     quotes = {}
     for n in dict.fromkeys(u.n for u in units):
         mine = sorted((u for u in units if u.n == n), key=lambda u: u.index)
-        quotes[n] = span_text(hits[n - 1].chunk.text, mine[0].source_text, mine[-1].source_text)
+        first, last = quote_of(mine[0], hits), quote_of(mine[-1], hits)
+        quotes[n] = first if len(mine) == 1 else span_text(hits[n - 1].chunk.text, first, last)
     return quotes
-
-
-def opens_paragraph(text: str, sentence: str) -> bool:
-    """The sentence stands at the start of a line of the passage."""
-    pos = text.find(sentence)
-    return pos == 0 or (pos > 0 and text[:pos].rstrip(" \t\u3000*#").endswith("\n"))
 
 
 def is_heading_line(sentence: str, hit: Hit) -> bool:
