@@ -14,11 +14,15 @@ class DocMeta:
 
     title: str
     place: str = ""
-    level: str = ""  # 区 / 镇 / 街道 / 乡 / 县 / 市
-    doc_type: str = ""  # 五年规划纲要 / 政府工作报告 / 专项规划 / 其他
+    level: str = ""  # 省 / 市 / 区 / 县 / 镇 / 乡 / 街道
+    doc_type: str = ""  # 五年规划纲要 / 政府工作报告 / 统计公报 / 办法 / 指导意见 / 行动计划 … (planqa.corpus.kinds)
     period: str = ""  # 2021—2025 / 2021年
     issuer: str = ""
     date: str = ""  # ISO yyyy-mm-dd or yyyy-mm where only month is stated
+    province: str = ""  # the units the place is in, its own rank included (江西省 / 宜春市 / 万载县)
+    city: str = ""
+    county: str = ""
+    doc_number: str = ""  # 文号, e.g. 包府办发〔2022〕43号
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -5,29 +5,27 @@ fill in or override fields. Forwarding notices (关于印发…的通知) are no
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import tomllib
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
-from planqa.corpus.text import cn_number, cn_year_to_digits, halfwidth
+from planqa.corpus.gazetteer import RANKS, Division, gazetteer, unit_suffix
+from planqa.corpus.kinds import doc_kind, doc_number, title_period
+from planqa.corpus.text import cn_year_to_digits, halfwidth
 from planqa.types import DocMeta
 
-_TITLE_END = re.compile(r"(纲要|规划|报告|计划|方案|意见|决定|白皮书|要点|公报|办法|细则|条例)$")
+_TITLE_END = re.compile(r"(纲要|规划|报告|计划|方案|意见|决定|白皮书|要点|公报|办法|细则|条例|规定|措施)([（(][^（()）]{2,14}[）)])?$")
 _NOTICE = re.compile(r"(关于印发|的通知|转发|通知$)")
 _PLACE_RE = re.compile(
     r"(?P<prov>[\u4e00-\u9fa5]{2,3}?(省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,4}?市)?"
     r"(?P<district>[\u4e00-\u9fa5]{2,5}?(新区|区|县))?(?P<town>[\u4e00-\u9fa5]{1,5}?(街道|镇|乡))?")
-_ISSUER_RE = re.compile(r"^([\u4e00-\u9fa5]{4,30}(办事处|人民政府|委员会|管委会|办公室))(\s*\d{4}年.*)?$")
-_DATE_RES = [
-    re.compile(r"发布日期\s*[:：]\s*(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日(印发)?\s*$"),
-]
 _NOT_TITLE = re.compile(r"^(附件\s*\d*|\d{4}年\d{1,2}月(\d{1,2}日)?.*|[〇零一二三四五六七八九]{4}年.*月|第?\d+页?)$")
 _CONGRESS = re.compile(r"在([\u4e00-\u9fa5]{2,20}?(?:省|市|区|县|镇|乡|街道))第[一二三四五六七八九十百\d]+届人民代表大会")
 _SPEAKER = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:区|县|市|镇|乡))人民政府(?:区长|县长|市长|镇长|乡长|代区长|代县长)")
-_MONTH_RE = re.compile(r"^(\d{4})年(\d{1,2})月$")
-_FIVE_YEAR = {"十三": "2016—2020", "十四": "2021—2025", "十五": "2026—2030", "十二": "2011—2015"}
 
 
 def _compact(s: str) -> str:
@@ -66,16 +64,57 @@ def find_title(lines: list[str], skip: set[int]) -> tuple[str, int]:
     return "", -1
 
 
-def _place(text: str) -> tuple[str, str]:
-    """The administrative place a title or issuer line starts with, and its level."""
-    best, level = "", ""
+def _regex_place(text: str) -> tuple[str, str]:
+    """The place a title or issuer line starts with by its unit words alone, and its level."""
     m = _PLACE_RE.match(text)
-    if m:
-        if m.group(0) and (m.group("district") or m.group("town")):
-            best = m.group(0)
-            level = "街道" if m.group("town") and m.group("town").endswith("街道") else \
-                (m.group("town")[-1] if m.group("town") else ("区" if m.group("district").endswith("区") else "县"))
-    return best, level
+    if not m or not m.group(0) or not (m.group("district") or m.group("town")):
+        return "", ""
+    town, district = m.group("town"), m.group("district")
+    level = "街道" if town and town.endswith("街道") else (town[-1] if town else ("区" if district.endswith("区") else "县"))
+    return m.group(0), level
+
+
+def read_place(text: str) -> tuple[str, str, tuple[Division, ...]]:
+    """The place ``text`` starts with, its level and the gazetteer divisions it spells.
+
+    Units the gazetteer knows are read from it (宜春市万载县, 北京市); below a known unit a name it
+    does not know is a town (towns come from documents) or a short county-level name (1–3
+    characters, as unit names are: 北京市公共数据专区 is 北京市); an unknown first unit is read
+    from the unit words alone (嘉溪市梅岭区).
+
+    >>> read_place("万载县2022年国民经济和社会发展统计公报")[:2], read_place("北京市公共数据专区管理办法")[:2]
+    (('万载县', '县'), ('北京市', '市'))
+    >>> read_place("嘉溪市梅岭区政府工作报告")[:2], read_place("关于加快培育消费集聚区的指导意见")[:2]
+    (('嘉溪市梅岭区', '区'), ('', ''))
+    """
+    chain = tuple(gazetteer().read_chain(text))
+    known = "".join(d.name for d in chain)
+    if not chain:
+        place, level = _regex_place(text)
+        return place, level, ()
+    rest, place = text[len(known):], known
+    m = re.match(r"([\u4e00-\u9fa5]{1,3}?(?:新区|区|县|市))?([\u4e00-\u9fa5]{1,5}?(?:街道|镇|乡))?", rest)
+    if chain[-1].rank < 2 and m.group(1) and not gazetteer().knows(m.group(1)):
+        place += m.group(1)
+    if m.group(2) and (m.group(1) is None or place.endswith(m.group(1))):
+        place += m.group(2)
+    level = unit_suffix(place[len(known):] or known)
+    level = {"自治区": "省", "特别行政区": "省", "自治州": "市", "地区": "市", "盟": "市", "自治县": "县",
+             "旗": "县", "自治旗": "县", "新区": "区"}.get(level, level)
+    return place, level, chain
+
+
+def _ranks(chain: tuple[Division, ...]) -> dict[str, str]:
+    """province / city / county of a gazetteer chain, the units above it included."""
+    if not chain:
+        return {}
+    names = list(chain[-1].parents) + [d.name for d in chain]
+    out = {}
+    for name in names:
+        d = next((x for x in gazetteer().lookup(name) if x.name == name), None)
+        if d is not None and d.rank < 3:
+            out.setdefault(RANKS[d.rank], name)
+    return out
 
 
 def derive(text: str, skip: set[int] | None = None) -> DocMeta:
@@ -83,17 +122,16 @@ def derive(text: str, skip: set[int] | None = None) -> DocMeta:
     lines = text.split("\n")
     title, tline = find_title(lines, skip or set())
     head = "\n".join(lines[: max(tline, 0) + 40])
-    issuer, date = _issuer_and_date(lines)
-    place, level = _place(_compact(title)) if title else ("", "")
+    issuer, date, number = _issuer_date_number(lines)
+    place, level, chain = read_place(_compact(title)) if title else ("", "", ())
     if not place and issuer:
-        place, level = _place(re.sub(r"(人民政府|办事处|管委会)$", "", issuer))
+        place, level, chain = read_place(issuer)
     if not place:  # a report read at a people's congress names its place there (在榆宁县第十八届人民代表大会…)
         m = _CONGRESS.search(_compact(head)) or _SPEAKER.search(_compact(head))
         if m:
-            place, level = _place(m.group(1))
-    doc_type, period = "", ""
-    if "政府工作报告" in title:
-        doc_type = "政府工作报告"
+            place, level, chain = read_place(m.group(1))
+    doc_type, period = doc_kind(title), title_period(title)
+    if doc_type == "政府工作报告":
         m = re.search(r"(\d{4})年\d{1,2}月\d{1,2}日在", _compact(cn_year_to_digits(head)))
         if m:
             period = f"{m.group(1)}年"
@@ -103,46 +141,135 @@ def derive(text: str, skip: set[int] | None = None) -> DocMeta:
                 title = f"{place}{period}{title[len(place):]}"
     elif re.search(r"第([十一二三四五]+)个五年规划", title):
         doc_type = "五年规划纲要" if "纲要" in title else "五年规划"
-        period = _FIVE_YEAR.get(re.search(r"第([十一二三四五]+)个五年", title).group(1), "")
-    elif "规划" in title:
+    elif doc_type == "规划":
         m = re.search(r"“?(十[一二三四五])五”?", title)
-        period = _FIVE_YEAR.get(m.group(1), "") if m else ""
         # "<place>“十四五”规划" is the place's overall five-year plan; anything between is a topic
         rest = title[len(place):] if place and title.startswith(place) else title
         doc_type = "五年规划" if m and re.fullmatch(r"(国民经济和社会发展)?“?十[一二三四五]五”?(时期)?(发展)?规划(纲要)?", rest) \
             else "专项规划"
+    parts = [doc_kind(t) for t in part_titles(lines, tline, title, skip)]
+    if len(parts) > 1:  # one file holding several documents (若干政策措施 and its 行动计划)
+        doc_type = "、".join(dict.fromkeys(k for k in parts if k))
+    ranks = _ranks(chain)
+    if ranks.get("province", "").endswith("市"):  # a municipality is its own city (北京市)
+        ranks.setdefault("city", ranks["province"])
     return DocMeta(title=title, place=place, level=level, doc_type=doc_type, period=period,
-                   issuer=issuer, date=date)
+                   issuer=issuer, date=date, province=ranks.get("province", ""), city=ranks.get("city", ""),
+                   county=ranks.get("county", ""), doc_number=number)
 
 
-def _issuer_and_date(lines: list[str]) -> tuple[str, str]:
-    issuer, date, source = "", "", ""
+def part_titles(lines: list[str], tline: int, title: str = "", skip: set[int] | None = None) -> list[str]:
+    """Titles of the documents a file holds, in order, when it holds several (else []).
+
+    A part title is a title line of another document: not a piece or a repeat of the file's title.
+
+    >>> part_titles(["甲市若干政策措施", "", "一、支持企业。", "", "甲市某某行动计划（2023—2025年）", "一、目标"], 0)
+    ['甲市若干政策措施', '甲市某某行动计划（2023—2025年）']
+    """
+    if tline < 0:
+        return []
+    main = _compact(title or lines[tline])
+    out = [main]
+    for i in range(tline + 1, len(lines)):
+        s = _compact(lines[i])
+        if i in (skip or ()) or not is_part_title(s) or s in main or main in s or s in out:
+            continue
+        out.append(s)
+    return out if len(out) > 1 else []
+
+
+def is_part_title(line: str) -> bool:
+    """A line that is a 公文 title of its own: short, unpunctuated, ending in a kind word, no heading number.
+
+    >>> is_part_title("江西省数字产业集群培育行动计划（2023—2025年）"), is_part_title("三、保障措施")
+    (True, False)
+    >>> is_part_title("关于印发某某办法的通知"), is_part_title("制定本办法。")
+    (False, False)
+    """
+    s = _compact(line)
+    if not 6 <= len(s) <= 45 or re.search(r"[。，；：:,;！？]", s) or _NOTICE.search(s) or s.startswith("《"):
+        return False
+    if re.match(r"^(第[一二三四五六七八九十百零〇\d]+[章节条篇编]|[一二三四五六七八九十]+、|[（(]|\d|专栏|表\s*\d|#)", s):
+        return False
+    return bool(_TITLE_END.search(s)) and bool(doc_kind(s))
+
+
+_ORGAN = re.compile(r"(中共)?[\u4e00-\u9fa5（）]{2,30}(人民政府|办公厅|办公室|办事处|委员会|管委会|调查队|党工委|局|厅|委|中心)")
+_LABELLED_ISSUER = re.compile(r"^(发布部门|发文机关|发布机关|制定机关|颁布机关|印发机关)\s*[:：]\s*(\S+)")
+_LABELLED_DATE = re.compile(r"^(发布日期|发布时间|印发日期|成文日期|公布日期)\s*[:：]\s*(.+)$")
+_DATE_TEXT = re.compile(r"^[（(]?\s*([\d〇零○一二三四五六七八九十]{4}\s*[年.\-/]\s*[\d〇零○一二三四五六七八九十]{1,2}\s*"
+                        r"(?:[月.\-/]\s*[\d〇零○一二三四五六七八九十]{1,3}\s*日?|月))\s*[）)]?\s*(印发|发布)?$")
+
+
+def read_date(text: str) -> str:
+    """The date a short text is (2023年4月6日, （2023年3月28日）, 2023.07.12, 二〇二三年三月): ISO, or "".
+
+    >>> read_date("（2023年3月28日）"), read_date("2023.07.12"), read_date("二〇二一年一月"), read_date("第三条")
+    ('2023-03-28', '2023-07-12', '2021-01', '')
+    """
+    m = _DATE_TEXT.match(halfwidth(text).strip())
+    if not m:
+        return ""
+    try:
+        got = _time_parser()(m.group(1).replace(" ", ""))
+    except Exception:  # jionlp raises on text it cannot read as a time
+        return ""
+    start, end = got["time"][0][:10], got["time"][1][:10]
+    if start == end:
+        return start
+    return start[:7] if start[:7] == end[:7] else ""
+
+
+@lru_cache(maxsize=1)
+def _time_parser():
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        import jionlp
+    return jionlp.parse_time
+
+
+def _organs(line: str) -> tuple[list[str], str] | None:
+    """The organs a signature or title-block line names (宜春市统计局　国家统计局宜春调查队) and what follows.
+
+    >>> _organs("万载县统计局　　2023年4月6日"), _organs("各区人民政府") is None
+    ((['万载县统计局'], '2023年4月6日'), True)
+    """
+    words = line.replace("\u3000", " ").split()
+    organs = []
+    while words and _ORGAN.fullmatch(words[0]) and not words[0].startswith(("各", "全", "本")):
+        organs.append(words.pop(0))
+    return (organs, " ".join(words)) if organs else None
+
+
+def _issuer_date_number(lines: list[str]) -> tuple[str, str, str]:
+    """Issuer, date and 文号 from the title block, the legal-database fields and the signature block."""
+    issuer = labelled_date = number = source = ""
+    dates: list[str] = []
     for raw in lines[:40] + lines[-12:]:
-        s = halfwidth(raw).strip()
-        if not date:
-            for pat in _DATE_RES:
-                m = pat.search(s)
-                if m:
-                    date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-                    break
-        m = _ISSUER_RE.match(re.sub(r"关于.*$", "", _compact(s)))
-        if m and not issuer:
-            issuer = m.group(1)
+        s = halfwidth(raw).strip().replace("\u3000", " ")
+        if not s:
+            continue
+        number = number or doc_number(s)
+        lab = _LABELLED_DATE.match(s)
+        if lab:
+            labelled_date = labelled_date or read_date(lab.group(2)) or read_date(lab.group(2).split()[0])
+        lab = _LABELLED_ISSUER.match(s)
+        if lab:
+            issuer = issuer or lab.group(2)
+        if len(s) <= 60 and not re.search(r"[。；，、]", s):
+            organs = _organs(re.sub(r"关于.*$", "", s))
+            speaker = _SPEAKER.match(_compact(s))
+            if organs:
+                issuer = issuer or "、".join(organs[0])
+                dates.append(read_date(organs[1]))
+            elif speaker:  # 梅岭区人民政府区长 陈晓峰: the report is the government's
+                issuer = issuer or speaker.group(1) + "人民政府"
+            dates.append(read_date(s))
         src = re.search(r"来源\s*[:：]\s*(\S+)", s)
         if src and not source:
             source = src.group(1)
-    issuer = issuer or source
-    if not date:
-        for raw in lines[:40]:
-            m = _MONTH_RE.match(_compact(cn_year_to_digits(raw)).replace("〇", "0"))
-            if m:
-                date = f"{m.group(1)}-{int(m.group(2)):02d}"
-                break
-            cm = re.match(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月$", _compact(raw))
-            if cm:
-                date = f"{cn_year_to_digits(cm.group(1) + '年')[:4]}-{cn_number(cm.group(2)):02d}"
-                break
-    return issuer, date
+    # a day stated beats a month stated (二〇二一年八月 on a cover, 2021年8月10日印发 at the end)
+    date = labelled_date or max((d for d in dates if d), key=len, default="")
+    return issuer or source, date, number
 
 
 def load_catalog(path: str | Path | None) -> dict[str, dict]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
+from planqa.rag.facts import short_place
 from planqa.rag.fit import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period,
                              period_years, phrase_share, row_years, written_years, year_conflict, year_covered)
 from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure
@@ -184,7 +185,7 @@ class ExtractiveAnswerer:
                 reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
             return Draft(REFUSAL, {}, True, reason)
         units = dated
-        if len(info.docs) > 1:
+        if len(_place_groups(info, hits)) > 1:
             return self._per_place(question, ask, units, info, hits, reader)
         draft = self._compose(question, ask, units, hits, info, reader)
         return Draft(draft.text, draft.quotes, False, "", tuple(reader.extra))
@@ -369,9 +370,8 @@ class ExtractiveAnswerer:
                    reader: Reader) -> Draft:
         """Each named place answered on its own, in the shape the question asks for."""
         parts, quotes = [], {}
-        for doc in info.docs:
-            mine = [u for u in units if hits[u.n - 1].chunk.doc_id == doc]
-            name = _short_place(hits, doc)
+        for name, docs in _place_groups(info, hits):
+            mine = [u for u in units if hits[u.n - 1].chunk.doc_id in docs]
             if not mine or mine[0].coverage < self.refuse_threshold:
                 parts.append(f"{name}：文档中没有找到相关内容。")
                 continue
@@ -426,8 +426,10 @@ def _redundant(u: Unit, chosen: list[Unit]) -> bool:
     return False
 
 
-def _short_place(hits: list[Hit], doc: str) -> str:
-    for h in hits:
-        if h.chunk.doc_id == doc and h.chunk.place:
-            return re.sub(r"^(天津市)?(滨海新区|静海区(?=.))?", "", h.chunk.place) or h.chunk.place
-    return doc
+def _place_groups(info: QueryInfo, hits: list[Hit]) -> list[tuple[str, set[str]]]:
+    """The named documents grouped by their place (a county's 统计公报 and its 考评办法 answer as one)."""
+    groups: dict[str, set[str]] = {}
+    for doc in info.docs:
+        place = next((h.chunk.place for h in hits if h.chunk.doc_id == doc and h.chunk.place), doc)
+        groups.setdefault(place, set()).add(doc)
+    return [(short_place(p), docs) for p, docs in groups.items()]

@@ -36,6 +36,8 @@ def years_of(text: str, doc_year: int | None = None) -> set[int]:
     [2016, 2017, 2018, 2019, 2020]
     >>> sorted(years_of("到二〇三五年基本实现现代化")), sorted(years_of("今年主要预期目标", 2021))
     ([2035], [2021])
+    >>> years_of("地区生产总值242.36亿元，比上年增长4.9%", 2022)
+    set()
     >>> years_of("新增就业人口2030人"), years_of("PM2.5年均浓度比“十二五”末下降19.2%")
     (set(), set())
     """
@@ -46,7 +48,11 @@ def years_of(text: str, doc_year: int | None = None) -> set[int]:
             years.update(range(int(a), int(b) + 1))
     years.update(int(y) for y in _YEAR.findall(t))
     if doc_year:
-        years.update(doc_year + d for w, d in _RELATIVE.items() if w in t)
+        for w, d in _RELATIVE.items():
+            for m in re.finditer(w, t):
+                # 比上年增长4.9%: last year is the base of a figure, not the year it speaks of
+                if not (d and _BASE_BEFORE.search(t[:m.start()])):
+                    years.add(doc_year + d)
     if years:
         return years
     for name, (a, b) in PLAN_PERIODS.items():
@@ -267,9 +273,9 @@ def period_years(question: str) -> frozenset:
 
 def inner_places(info: QueryInfo, hits: list[Hit]) -> list[str]:
     """Places the question names right after a known one and below it (梅岭区东湖镇 → 东湖镇)."""
-    return [p for p in info.unknown_places
-            if any(alias + p in info.text for alias in info.places)
-            and finer_place(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])]
+    return list(info.inner) + [p for p in info.unknown_places
+                               if any(alias + p in info.text for alias in info.places)
+                               and finer_place(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])]
 
 
 _LEVEL = (("村", "社区"), ("镇", "乡", "街道", "街"), ("区", "县", "市"))

@@ -27,7 +27,7 @@ from planqa.rag.tokenize import ChineseTokenizer
 from planqa.types import Chunk, DocMeta
 
 FORMAT = 1
-PARSER_VERSION = 7  # bump when parsing/chunking output changes
+PARSER_VERSION = 8  # bump when parsing/chunking output changes
 _REBUILD = "run `planqa ingest --rebuild`"
 
 

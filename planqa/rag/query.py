@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planqa.corpus.gazetteer import Division, gazetteer, short_forms
 from planqa.corpus.text import cn_year_to_digits, halfwidth
 
 _UNIT_RE = re.compile(r"(?:(?P<prov>[\u4e00-\u9fa5]{2,3}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,4}?市))?"
@@ -18,6 +19,7 @@ _GENERIC = set("社区 街区 城区 园区 小区 辖区 新区 示范区 开�
                "先行区 全区 本区 全镇 本镇 城镇 乡镇 街镇 集镇 村镇 商业街 步行街 老街 各区 各镇 "
                "各街道 该区 该镇 该街道 市区 郊区 山区 库区 港区 厂区 校区 湿地保护区".split())
 _GENERIC_HEAD = ("各", "全", "本", "该", "每", "哪", "什么", "几", "两", "多", "其他", "相关", "所在", "辖")
+_NUMERAL = "一二三四五六七八九十百千几两多数0123456789"
 _DOC_YEAR_RE = re.compile(r"((?:19|20)\d\d)年(?:度)?的?(?:政府)?(?:工作报告|报告)")
 _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?=年|\s|$|的|前|后|底|末|—|-)")
 
@@ -25,19 +27,27 @@ _YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-9]\d)(?=年|\s|$|的|前|后|底|
 def place_aliases(place: str) -> list[str]:
     """Names a question may use for ``place``, most specific first.
 
+    The gazetteer adds the short forms of a known unit (宜春市 → 宜春) and the tails of a known
+    chain (江西省宜春市万载县 → 宜春市万载县, 万载县, 万载).
+
     >>> place_aliases("天津市滨海新区新河街道")
     ['天津市滨海新区新河街道', '滨海新区新河街道', '新河街道', '新河街', '新河']
-    >>> place_aliases("天津市静海区")
-    ['天津市静海区', '静海区', '静海']
+    >>> place_aliases("天津市静海区"), place_aliases("北京市")
+    (['天津市静海区', '静海区', '静海'], ['北京市', '北京'])
     """
-    m = _UNIT_RE.match(place or "")
-    if not place or not m:
-        return [place] if place else []
+    if not place:
+        return []
     out = [place]
-    lowest = m.group("town") or m.group("district") or ""
-    if m.group("district") and m.group("town"):
-        out.append(m.group("district") + m.group("town"))
-    if lowest:
+    chain = _known_chain(place)
+    if chain:
+        names = [d.name for d in chain]
+        out += ["".join(names[i:]) for i in range(1, len(names))]
+        out += short_forms(chain[-1].name, chain[-1].rank, chain[-1].alias)[1:]
+    m = _UNIT_RE.match(place)
+    if m and (m.group("town") or m.group("district")):
+        lowest = m.group("town") or m.group("district")
+        if m.group("district") and m.group("town"):
+            out.append(m.group("district") + m.group("town"))
         out.append(lowest)
         for suffix in ("街道", "新区", "镇", "乡", "区", "县"):
             if lowest.endswith(suffix):
@@ -50,8 +60,21 @@ def place_aliases(place: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _known_chain(place: str) -> list[Division]:
+    """The gazetteer's divisions spelling out all of ``place`` ([] when any part is unknown)."""
+    chain = gazetteer().read_chain(place)
+    return chain if chain and sum(len(d.name) for d in chain) == len(place) else []
+
+
 def parent_places(place: str) -> list[str]:
-    """Higher administrative units of ``place`` (天津市, 滨海新区 …)."""
+    """Higher administrative units of ``place`` (天津市, 滨海新区 …), from its name and the gazetteer.
+
+    >>> parent_places("天津市滨海新区新河街道"), parent_places("万载县")
+    (['天津市', '滨海新区'], ['江西省', '宜春市'])
+    """
+    chain = _known_chain(place)
+    if chain:
+        return list(chain[-1].parents)
     m = _UNIT_RE.match(place or "")
     if not m:
         return []
@@ -63,10 +86,16 @@ def parent_places(place: str) -> list[str]:
 
 @dataclass
 class PlaceIndex:
-    """Maps place names in questions to the documents about those places."""
+    """Maps place names in questions to the documents about those places.
+
+    ``within`` holds, per document, the units its place lies in; ``towns`` the gazetteer's towns
+    of a document's county (a question about one of them is about a part of that document's place).
+    """
 
     alias_docs: dict[str, set[str]] = field(default_factory=dict)
     parents: set[str] = field(default_factory=set)
+    within: dict[str, set[str]] = field(default_factory=dict)
+    towns: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, doc_places: dict[str, str]) -> "PlaceIndex":
@@ -74,9 +103,18 @@ class PlaceIndex:
         for doc_id, place in doc_places.items():
             for alias in place_aliases(place):
                 idx.alias_docs.setdefault(alias, set()).add(doc_id)
+            outer = idx.within.setdefault(doc_id, set())
             for parent in parent_places(place):
                 idx.parents.add(parent)
-                idx.parents.update(a for a in place_aliases(parent) if len(a) >= 3)
+                names = [a for a in place_aliases(parent) if len(a) >= 3] + \
+                    [a for d in gazetteer().lookup(parent) for a in short_forms(d.name, d.rank, d.alias)]
+                idx.parents.update(names)
+                outer.update(names)
+            chain = _known_chain(place)
+            if chain and chain[-1].rank == 2:
+                for town in gazetteer().towns_of(chain[-1]):
+                    for form in short_forms(town.name, town.rank):
+                        idx.towns.setdefault(form, set()).add(doc_id)
         return idx
 
     def aliases(self) -> list[str]:
@@ -91,15 +129,25 @@ class QueryInfo:
     unknown_places: tuple[str, ...]  # place-like names no document is about
     years: tuple[int, ...]
     report_years: tuple[int, ...] = ()  # years that name a document (2021年政府工作报告), not a time asked about
+    inner: tuple[str, ...] = ()  # parts of a named place (its towns) the question is about
+
+
+def _blank(text: str, name: str) -> str:
+    return text.replace(name, "\u3000" * len(name))
 
 
 def analyze(question: str, places: PlaceIndex) -> QueryInfo:
     """Find the places and years a question names.
 
+    A phrase is a place when the knowledge base or the gazetteer knows it, or when it is a
+    town-level unit (镇 / 乡 / 街道: the gazetteer is not complete there) not made of generic words.
+
     >>> idx = PlaceIndex.build({"xinhe": "天津市滨海新区新河街道", "haibin": "天津市滨海新区海滨街道"})
     >>> q = analyze("新河街和泰达街道2025年的目标", idx)
     >>> q.docs, q.places, q.unknown_places, q.years
     (('xinhe',), ('新河街',), ('泰达街道',), (2025,))
+    >>> analyze("北京数据专区和消费集聚区由谁负责", idx).unknown_places
+    ()
     """
     text = halfwidth(question)
     rest, found, docs = text, [], []
@@ -108,25 +156,69 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
             targets = places.alias_docs[alias]
             # a bare name shared by several places (静海) adds nothing once a specific one (静海区) is named
             if len(targets) > 1 and targets & set(docs):
-                rest = rest.replace(alias, "\u3000" * len(alias))
+                rest = _blank(rest, alias)
                 continue
             found.append(alias)
             for d in sorted(targets):
                 if d not in docs:
                     docs.append(d)
-            rest = rest.replace(alias, "\u3000" * len(alias))
+            rest = _blank(rest, alias)
+    docs, inner, rest = _towns_of_named(rest, docs, places)
     for parent in sorted(places.parents, key=len, reverse=True):
-        rest = rest.replace(parent, "\u3000" * len(parent))
-    unknown = []
-    for m in _MENTION_RE.finditer(rest):
-        name = m.group(0)
-        while len(name) > 3 and name[0] in "和与及跟同或对比在的是和、":
-            name = name[1:]
-        if name in _GENERIC or any(name.endswith(g) for g in _GENERIC) or m.group(1).startswith(_GENERIC_HEAD):
-            continue
-        unknown.append(name)
+        rest = _blank(rest, parent)
+    unknown = [n for n in _mentions(rest) if n not in inner]
     # “2021年政府工作报告” names a document, not a year asked about
     digits = cn_year_to_digits(text)
     reports = tuple(sorted({int(y) for y in _DOC_YEAR_RE.findall(digits)}))
     years = tuple(sorted({int(y) for y in _YEAR_RE.findall(_DOC_YEAR_RE.sub(" ", digits))}))
-    return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years, reports)
+    return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years, reports, tuple(inner))
+
+
+def _towns_of_named(rest: str, docs: list[str], places: PlaceIndex) -> tuple[list[str], list[str], str]:
+    """Towns of a named document's county (高城镇 of 万载县): the question is about that part of it.
+
+    A named place that contains the county (宜春市 for 万载县's 高城镇) is only where the town is.
+    """
+    inner, town_docs = [], []
+    for town in sorted(places.towns, key=len, reverse=True):
+        if town not in rest:
+            continue
+        owners = places.towns[town]
+        named = [d for d in docs if d in owners or _contains(places, d, owners)]
+        if not named:
+            continue
+        inner.append(town)
+        town_docs += [d for d in sorted(owners) if d not in town_docs]
+        rest = _blank(rest, town)
+    if town_docs:
+        docs = [d for d in docs if d in town_docs or not _contains(places, d, set(town_docs))] + \
+            [d for d in town_docs if d not in docs]
+    return docs, inner, rest
+
+
+def _contains(places: PlaceIndex, outer_doc: str, docs: set[str]) -> bool:
+    """The place of ``outer_doc`` is a unit that every document of ``docs`` lies in."""
+    outer = {a for a, ds in places.alias_docs.items() if outer_doc in ds}
+    return bool(docs) and all(places.within.get(d, set()) & outer for d in docs)
+
+
+def _mentions(rest: str) -> list[str]:
+    """Place names left in a question: gazetteer units, and town-level names (towns come from documents)."""
+    out = []
+    g = gazetteer()
+    for m in _MENTION_RE.finditer(rest):
+        name = m.group(0)
+        while len(name) > 3 and name[0] in "和与及跟同或对比在的是和、":
+            name = name[1:]
+        head = m.group(1)
+        if name in _GENERIC or any(name.endswith(g_) for g_ in _GENERIC) or head.startswith(_GENERIC_HEAD) \
+                or head[0] in _NUMERAL:
+            continue
+        if m.group(2) in ("街道", "街", "镇", "乡"):
+            out.append(name)
+            continue
+        # a county or higher unit is a place only when the gazetteer knows it (数据专区, 集聚区 are not)
+        known = next((name[i:] for i in range(len(name) - 1) if g.knows(name[i:])), "")
+        if known:
+            out.append(known)
+    return out
