@@ -8,9 +8,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from planqa.corpus.structure import HeadingTracker, detect_heading
+from planqa.corpus.metadata import title_lines
+from planqa.corpus.structure import Heading, HeadingTracker, detect_heading, is_block_line, is_item, numbering_style, \
+    unit_starts
 from planqa.corpus.tables import Table
-from planqa.corpus.text import is_hard_wrapped, line_of, line_starts, sentence_spans, soft_breaks
+from planqa.corpus.text import halfwidth, is_hard_wrapped, line_of, line_starts, sentence_spans, soft_breaks, \
+    squash
 from planqa.types import Chunk, Document, TableRow
 
 _SOFT_BREAKS = "，、：,:"
@@ -99,11 +102,17 @@ class _Builder:
         breaks = soft_breaks(doc.text)
         self.joins = breaks if is_hard_wrapped(doc.text, breaks) else set()
 
+    def line_span(self, idx: int, last: int | None = None) -> tuple[int, int]:
+        last = idx if last is None else last
+        b = self.starts[last + 1] - 1 if last + 1 < len(self.starts) else len(self.doc.text)
+        return self.starts[idx], b
+
     def add_line(self, idx: int, para: int, last: int | None = None) -> None:
         """The sentences of line ``idx`` (through ``last``, for a paragraph hard-wrapped over lines)."""
-        last = idx if last is None else last
-        a = self.starts[idx]
-        b = self.starts[last + 1] - 1 if last + 1 < len(self.starts) else len(self.doc.text)
+        self.add_span(*self.line_span(idx, last), para)
+
+    def add_span(self, a: int, b: int, para: int) -> None:
+        """The sentences of the text between offsets ``a`` and ``b``."""
         for s, e in sentence_spans(self.doc.text, a, b, self.joins):
             s, e = _trim(self.doc.text, s, e)
             if e > s:
@@ -134,17 +143,29 @@ class _Builder:
             place=d.meta.place, row=row))
 
 
+def _next_text(lines: list[str], i: int, excluded: frozenset[int]) -> str:
+    """The next non-blank content line after line ``i`` ("" at the end)."""
+    for j in range(i + 1, min(len(lines), i + 4)):
+        if lines[j].strip() and (j + 1) not in excluded:
+            return lines[j]
+    return ""
+
+
 def chunk_document(doc: Document, tables: list[Table], size: int = 300, min_size: int = 60) -> list[Chunk]:
     """All chunks of ``doc``: sentence-packed text chunks per section, one chunk per table row.
 
-    ``doc.excluded_lines`` (1-based) are skipped and act as boundaries.
+    ``doc.excluded_lines`` (1-based) are skipped and act as boundaries. Title-block and signature
+    lines (issuer, date, 文号) make chunks of their own; a file holding several documents starts a
+    new heading path at each one's title.
     """
     lines = doc.text.split("\n")
     by_start = {t.start_line - 1: t for t in tables}
+    titles = set(title_lines(lines, {i - 1 for i in doc.excluded_lines}))
     b = _Builder(doc, size, min_size)
     tracker = HeadingTracker()
     i, para, blanks = 0, 0, 0
-    pending: list[int] = []  # heading lines waiting for their section's first content
+    pending: list[tuple[int, int]] = []  # heading spans waiting for their section's first content
+    in_block = after_colon = after_table = False
     while i < len(lines):
         line = lines[i]
         if i in by_start:
@@ -153,7 +174,7 @@ def chunk_document(doc: Document, tables: list[Table], size: int = 300, min_size
             b.headings = tracker.path
             b.table(by_start[i])
             i = by_start[i].end_line
-            tracker.close_box()
+            after_table, blanks = True, 0  # the box stays open for the table's own notes (注：…)
             continue
         if (i + 1) in doc.excluded_lines:
             b.flush()
@@ -169,21 +190,53 @@ def chunk_document(doc: Document, tables: list[Table], size: int = 300, min_size
             continue
         if blanks:
             para += 1
+            if tracker.styles[-1:] == ("note",) and not numbering_style(line):  # prose after a note
+                b.flush()
+                tracker.close_note()
+                b.headings = tracker.path
         blanks = 0
-        heading = detect_heading(line)
-        if heading is not None:
+        if after_table and numbering_style(line) != "note":
+            tracker.close_box()
+        after_table = False
+        if i in titles:  # one of the documents the file holds begins: a heading path of its own
             b.flush()
-            tracker.push(heading)
-            b.headings = tracker.path
-            if heading.run_in:
-                b.add_line(i, para)
-            else:
-                pending.append(i)
-        else:
+            tracker = HeadingTracker()
+            tracker.push(Heading("doc", squash(line).strip()))
+            b.headings, pending, in_block, after_colon = tracker.path, [b.line_span(i)], True, False
+            i += 1
+            continue
+        if is_block_line(line) != in_block:  # front matter and signatures apart from the text they frame
+            b.flush()
+            in_block = not in_block
+        starts = unit_starts(line)
+        for k, off in enumerate(starts):
+            a = b.starts[i] + off
+            e = b.starts[i] + (starts[k + 1] if k + 1 < len(starts) else len(line))
+            seg = line[off:e - b.starts[i]]
+            heading = detect_heading(seg)
+            item = is_item(seg, heading, tracker.styles, after_colon, _next_text(lines, i, doc.excluded_lines))
+            if heading is not None and not item:
+                b.flush()
+                tracker.push(heading)
+                b.headings = tracker.path
+                if heading.run_in:  # its own text follows the headings waiting before it
+                    for pa, pe in pending:
+                        b.add_span(pa, pe, para)
+                    pending = []
+                    b.add_span(a, e, para)
+                else:
+                    pending.append((a, e))
+                after_colon = False
+                continue
             # a section's heading lines lead its first chunk, so headings are retrievable and quotable
-            for h in pending:
-                b.add_line(h, para)
+            for pa, pe in pending:
+                b.add_span(pa, pe, para)
             pending = []
+            if not item:
+                after_colon = halfwidth(seg).rstrip().endswith(":")
+            if len(starts) > 1:
+                b.add_span(a, e, para)
+                continue
             last = i
             while last + 1 < len(lines) and b.starts[last + 1] - 1 in b.joins and last + 1 not in by_start \
                     and (last + 2) not in doc.excluded_lines and detect_heading(lines[last + 1]) is None:

@@ -178,6 +178,21 @@ def part_titles(lines: list[str], tline: int, title: str = "", skip: set[int] | 
     return out if len(out) > 1 else []
 
 
+def title_lines(lines: list[str], skip: set[int] | None = None) -> list[int]:
+    """0-based lines of the titles of the documents a file holds when it holds several: a forwarding
+    notice's before the document's own title, and each further document's (else [])."""
+    skip = skip or set()
+    title, tline = find_title(lines, skip)
+    if tline < 0:
+        return []
+    notices = [i for i in range(tline) if i not in skip and re.search(r"关于(印发|转发|下发).+的通知$", _compact(lines[i]))]
+    main = _compact(title)
+    parts = [i for i in range(tline + 1, len(lines)) if i not in skip and is_part_title(lines[i])
+             and _compact(lines[i]) not in main and main not in _compact(lines[i])]
+    out = notices + [tline] + parts
+    return out if len(out) > 1 else []
+
+
 def is_part_title(line: str) -> bool:
     """A line that is a 公文 title of its own: short, unpunctuated, ending in a kind word, no heading number.
 
@@ -194,10 +209,10 @@ def is_part_title(line: str) -> bool:
     return bool(_TITLE_END.search(s)) and bool(doc_kind(s))
 
 
-_ORGAN = re.compile(r"(中共)?[\u4e00-\u9fa5（）]{2,30}(人民政府|办公厅|办公室|办事处|委员会|管委会|调查队|党工委|局|厅|委|中心)")
+ORGAN = re.compile(r"(中共)?[\u4e00-\u9fa5（）]{2,30}(人民政府|办公厅|办公室|办事处|委员会|管委会|调查队|党工委|局|厅|委|中心)")
 _LABELLED_ISSUER = re.compile(r"^(发布部门|发文机关|发布机关|制定机关|颁布机关|印发机关)\s*[:：]\s*(\S+)")
 _LABELLED_DATE = re.compile(r"^(发布日期|发布时间|印发日期|成文日期|公布日期)\s*[:：]\s*(.+)$")
-_DATE_TEXT = re.compile(r"^[（(]?\s*([\d〇零○一二三四五六七八九十]{4}\s*[年.\-/]\s*[\d〇零○一二三四五六七八九十]{1,2}\s*"
+DATE_LINE = re.compile(r"^[（(]?\s*([\d〇零○一二三四五六七八九十]{4}\s*[年.\-/]\s*[\d〇零○一二三四五六七八九十]{1,2}\s*"
                         r"(?:[月.\-/]\s*[\d〇零○一二三四五六七八九十]{1,3}\s*日?|月))\s*[）)]?\s*(印发|发布)?$")
 
 
@@ -207,7 +222,7 @@ def read_date(text: str) -> str:
     >>> read_date("（2023年3月28日）"), read_date("2023.07.12"), read_date("二〇二一年一月"), read_date("第三条")
     ('2023-03-28', '2023-07-12', '2021-01', '')
     """
-    m = _DATE_TEXT.match(halfwidth(text).strip())
+    m = DATE_LINE.match(halfwidth(text).strip())
     if not m:
         return ""
     try:
@@ -235,7 +250,7 @@ def _organs(line: str) -> tuple[list[str], str] | None:
     """
     words = line.replace("\u3000", " ").split()
     organs = []
-    while words and _ORGAN.fullmatch(words[0]) and not words[0].startswith(("各", "全", "本")):
+    while words and ORGAN.fullmatch(words[0]) and not words[0].startswith(("各", "全", "本")):
         organs.append(words.pop(0))
     return (organs, " ".join(words)) if organs else None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from planqa.corpus.structure import is_block_line
 from planqa.corpus.text import normalize, sentence_spans, soft_breaks
 from planqa.rag.compose import enumeration_items, key_clauses, render_row, with_enumeration
 from planqa.rag.query import QueryInfo
@@ -61,7 +62,8 @@ def join_wrapped(text: str, spans: list[tuple[int, int]], is_heading=lambda piec
     """Join lines that are pieces of one wrapped statement (a title or subtitle broken over lines).
 
     Lines without an end mark that follow each other (at most one blank line
-    apart) make one unit, up to a short statement's length.
+    apart) make one unit, up to a short statement's length; an issuer, date or
+    文号 line stands alone.
     """
     out: list[tuple[int, int]] = []
     for a, b in spans:
@@ -71,6 +73,7 @@ def join_wrapped(text: str, spans: list[tuple[int, int]], is_heading=lambda piec
             if not _END_MARK.search(text[pa:pb].rstrip()) and not _END_MARK.search(text[a:b].rstrip()) \
                     and not gap.strip() and 0 < gap.count("\n") <= 2 \
                     and not is_heading(text[a:b]) and not is_heading(text[pa:pb]) \
+                    and not is_block_line(text[a:b]) and not is_block_line(text[pa:pb]) \
                     and len(unwrap(text[pa:b])) <= _WRAP_MAX:
                 out[-1] = (pa, b)
                 continue
