@@ -23,8 +23,8 @@ from planqa.rag.query import QueryInfo
 from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
                                  indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
                                  question_words, scene_bigrams, term_parts, topic_bigrams)
-from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_intro, section_list,
-                                 section_summary, term_section)
+from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
+                                 section_summary, term_section, title_words)
 from planqa.rag.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
@@ -178,7 +178,7 @@ class ExtractiveAnswerer:
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
             named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
-                                         topic_bigrams(question, info.places))[1]
+                                         topic_bigrams(question, info.places + self.titles_named(question, hits)))[1]
         reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section)
         if reason:
             if units and not dated:
@@ -204,7 +204,7 @@ class ExtractiveAnswerer:
                 return listed
         if qtype in ("list", "summary"):
             listed = self._listed(question, units, weights, hits, qtype, reader,
-                                  topic_bigrams(question, info.places), ask.head)
+                                  topic_bigrams(question, info.places + self.titles_named(question, hits)), ask.head)
             if listed:
                 return listed
         if qtype == "summary":
@@ -283,6 +283,12 @@ class ExtractiveAnswerer:
             u.score += self.semantic_weight * float(sim)
         head.sort(key=lambda u: -u.score)
         units[: len(head)] = head
+
+    @staticmethod
+    def titles_named(question: str, hits: list[Hit]) -> tuple[str, ...]:
+        """Pieces of the passages' document titles the question quotes: they name a document, not a topic."""
+        titles = [h.chunk.title for h in hits] + [t for h in hits for t in h.chunk.headings[:1] if is_doc_title(t)]
+        return title_words(halfwidth(question), titles)
 
     def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask,
                        foreign: list[str] = (), named_section: float = 0.0) -> str:

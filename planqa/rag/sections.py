@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from planqa.corpus.kinds import forwarded_titles
+from planqa.corpus.metadata import is_part_title
 from planqa.corpus.text import normalize
 from planqa.rag.units import Draft, Unit, cite, span_text
 from planqa.types import Chunk, Hit
@@ -106,6 +108,9 @@ def lead(paragraph: str) -> tuple[str, str] | None:
     (('坚持以人民为中心。', '坚持以人民为中心'), None)
     >>> lead("- **茶香线路**：串联茶园、茶厂和古村。")[1], lead("重点打造三条精品旅游线路：")
     ('茶香线路', None)
+    >>> lead("（一）在本市注册的独立法人，注册资本不低于5000万元；")[1]
+    '在本市注册的独立法人，注册资本不低于5000万元'
+
     """
     body = paragraph.strip().strip("*# \u3000")
     m = re.match(rf"[^{_END}]+[{_END}]", body)
@@ -117,8 +122,8 @@ def lead(paragraph: str) -> tuple[str, str] | None:
         return None
     if written.endswith(("：", ":")) and len(body) - len(written) < 4:
         return None  # a line that only announces what follows (主要目标是：) is no item
-    if len(body) == len(written) and not written.endswith("。"):
-        return None
+    if len(body) == len(written) and not written.endswith(("。", "；", ";")):
+        return None  # a list item ends its line with 。 or ；
     return written, bare
 
 
@@ -132,6 +137,38 @@ def heading_title(heading: str) -> str:
     return _HEADING_NUMBER.sub("", heading.strip()).strip()
 
 
+def title_words(question: str, titles: list[str], least: int = 4) -> tuple[str, ...]:
+    """The pieces of a document title a question quotes (its name, not its topic), longest first.
+
+    Pieces of two or more characters count once the question quotes at least ``least`` characters of a title.
+
+    >>> title_words("江西省数字产业集群培育行动计划有哪些重点任务？", ["江西省数字产业集群培育行动计划（2023—2025年）"])
+    ('江西省数字产业集群培育行动计划',)
+    >>> title_words("有哪些重点任务？", ["江西省行动计划"]), title_words("", [])
+    ((), ())
+    """
+    out: list[str] = []
+    for title in dict.fromkeys(t for t in titles if t):
+        pieces, i = [], 0
+        while i < len(question):
+            j = i
+            while j < len(question) and question[i:j + 1] in title:
+                j += 1
+            if j - i >= 2:
+                pieces.append(question[i:j])
+                i = j
+            else:
+                i += 1
+        if sum(map(len, pieces)) >= least:
+            out += pieces
+    return tuple(sorted(dict.fromkeys(out), key=len, reverse=True))
+
+
+def is_doc_title(heading: str) -> bool:
+    """The heading is a document's own title (a file holding several), or a forwarding notice's."""
+    return is_part_title(heading) or bool(forwarded_titles(heading))
+
+
 def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], topic: list[str] = ()
                  ) -> tuple[tuple[str, tuple[str, ...]] | None, float]:
     """The section (document, heading path) whose own heading holds most of the question's content
@@ -143,7 +180,7 @@ def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, fl
     for doc_id, headings in paths:
         for depth in range(len(headings), 0, -1):  # deeper first: the narrowest section wins a tie
             heading = normalize(heading_title(headings[depth - 1]))
-            if _TITLE_LIKE.search(heading) or len(heading) > 40:
+            if _TITLE_LIKE.search(heading) or len(heading) > 40 or is_doc_title(headings[depth - 1]):
                 continue  # the document's own title read as a heading is not a section of it
             cov = sum(w for g, w in weights.items() if g in heading) / total
             if cov > best_cov:
