@@ -41,6 +41,37 @@ _YEAR = re.compile(r"((?:19|20)\d\d)年(?:度)?")
 FIVE_YEAR = {"十二": "2011—2015", "十三": "2016—2020", "十四": "2021—2025", "十五": "2026—2030"}
 
 
+# the words a question may use for a kind (考评 for a 考评办法); a kind also answers to any kind it ends with
+_ASKED = {
+    "政府工作报告": ("政府工作报告", "工作报告"), "统计公报": ("统计公报", "公报"), "计划执行情况报告": ("执行情况",),
+    "考评办法": ("考评", "考核办法"), "实施细则": ("细则",), "办法": ("办法",), "条例": ("条例",),
+    "指导意见": ("指导意见",), "实施意见": ("实施意见",), "意见": ("意见",), "行动计划": ("行动计划", "行动方案"),
+    "方案": ("方案",), "政策措施": ("政策措施", "若干政策", "政策"), "工作要点": ("工作要点", "要点"),
+    "规划": ("规划", "纲要"),
+}
+
+
+def kinds_asked(question: str) -> set[str]:
+    """The document kinds a question names (宜春市的指导意见 → 指导意见; 办法 also names a 考评办法).
+
+    >>> sorted(kinds_asked("万载县考评办法中优秀要多少分？")), sorted(kinds_asked("两份统计公报中的人口"))
+    (['办法', '考评办法'], ['统计公报'])
+    >>> kinds_asked("有哪些保障措施？")
+    set()
+    """
+    named = {k for k, words in _ASKED.items() if any(w in question for w in words)}
+    return named | {k for k, _ in KINDS if any(k.endswith(n) for n in named)}
+
+
+def is_kind(doc_type: str, kinds: set[str]) -> bool:
+    """A document of ``doc_type`` (several joined by 、 for a file holding several) is of one of ``kinds``.
+
+    >>> is_kind("政策措施、行动计划", {"行动计划"}), is_kind("五年规划纲要", {"规划"}), is_kind("统计公报", {"办法"})
+    (True, True, False)
+    """
+    return any(t == k or t.endswith(k) or (k == "规划" and "规划" in t) for t in doc_type.split("、") for k in kinds)
+
+
 def bare_title(title: str) -> str:
     """The title without a trailing （试行）/（2023—2025年） note.
 

@@ -6,9 +6,10 @@ Place aliases are derived from each document's ``place`` metadata (天津市滨�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planqa.corpus.gazetteer import Division, gazetteer, short_forms
+from planqa.corpus.kinds import is_kind, kinds_asked
 from planqa.corpus.text import cn_year_to_digits, halfwidth
 
 _UNIT_RE = re.compile(r"(?:(?P<prov>[\u4e00-\u9fa5]{2,3}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,4}?市))?"
@@ -172,6 +173,26 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
     reports = tuple(sorted({int(y) for y in _DOC_YEAR_RE.findall(digits)}))
     years = tuple(sorted({int(y) for y in _YEAR_RE.findall(_DOC_YEAR_RE.sub(" ", digits))}))
     return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years, reports, tuple(inner))
+
+
+def narrow_by_kind(info: QueryInfo, kinds_of: dict[str, str], places: PlaceIndex) -> QueryInfo:
+    """Of the places a question names, the documents of the kind it names (宜春市的指导意见 is not
+    宜春市's 统计公报); a named place none of whose documents is of that kind is a topic, not a source
+    (宜春市指导意见对万载县提出了什么要求).
+
+    >>> idx = PlaceIndex.build({"c": "宜春市", "o": "宜春市", "w": "万载县"})
+    >>> q = narrow_by_kind(analyze("宜春市指导意见对万载县的要求", idx), {"c": "统计公报", "o": "指导意见", "w": "统计公报"}, idx)
+    >>> q.docs, q.places
+    (('o',), ('宜春市',))
+    """
+    kinds = kinds_asked(info.text)
+    if not kinds or not info.docs:
+        return info
+    keep = [d for d in info.docs if is_kind(kinds_of.get(d, ""), kinds)]
+    if not keep:
+        return info
+    found = tuple(p for p in info.places if places.alias_docs.get(p, set()) & set(keep) or p in info.inner)
+    return replace(info, docs=tuple(keep), places=found)
 
 
 def _towns_of_named(rest: str, docs: list[str], places: PlaceIndex) -> tuple[list[str], list[str], str]:

@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from planqa.rag.knowledge_base import KnowledgeBase
-from planqa.rag.query import QueryInfo, analyze
+from planqa.rag.query import QueryInfo, analyze, narrow_by_kind
 from planqa.types import Hit
 
 
@@ -118,7 +118,8 @@ class HybridRetriever:
             self.name = self.mode + "+rerank"
 
     def analyze(self, query: str) -> QueryInfo:
-        return analyze(query, self.kb.places)
+        info = analyze(query, self.kb.places)
+        return narrow_by_kind(info, {d: r.meta.doc_type for d, r in self.kb.docs.items()}, self.kb.places)
 
     def retrieve(self, query: str, k: int, filters: Filters | None = None,
                  info: QueryInfo | None = None) -> list[Hit]:
