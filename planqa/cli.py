@@ -199,8 +199,12 @@ def cmd_docs(args, settings: Settings) -> int:
             print(json.dumps({**rec.to_dict(), "stale": rec.source in stale}, ensure_ascii=False))
             continue
         flag = "  [源文件已改动: planqa ingest 更新]" if rec.source in stale else ""
-        print(f"{rec.doc_id}\n    {m.title}\n    {m.place} · {m.level} · {m.doc_type} · {m.period} · "
-              f"{m.date or '日期未注明'} · {rec.chunks} 个片段 · {rec.tables} 张表{flag}")
+        within = "".join(u for u in (m.province, m.city, m.county) if u and not m.place.endswith(u))
+        place = f"{m.place}（{within}）" if within and not m.place.startswith(within) else m.place
+        issued = " · ".join(x for x in (m.issuer, m.doc_number) if x)
+        print(f"{rec.doc_id}\n    {m.title}\n    {place} · {m.level} · {m.doc_type} · {m.period} · "
+              f"{m.date or '日期未注明'} · {rec.chunks} 个片段 · {rec.tables} 张表{flag}"
+              + (f"\n    {issued}" if issued else ""))
     return 0
 
 

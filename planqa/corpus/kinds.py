@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from planqa.corpus.text import halfwidth
+
 # most specific first: a 考评办法 is an 办法, a 指导意见 an 意见
 KINDS: tuple[tuple[str, str], ...] = (
     ("政府工作报告", r"政府工作报告"),
@@ -63,6 +65,16 @@ def kinds_asked(question: str) -> set[str]:
     return named | {k for k, _ in KINDS if any(k.endswith(n) for n in named)}
 
 
+def kind_at(question: str) -> int:
+    """Where the question first names a document kind (-1 when it names none).
+
+    >>> kind_at("宜春市指导意见对万载县提出了什么要求？"), kind_at("万载县的粮食产量")
+    (3, -1)
+    """
+    found = [question.find(w) for words in _ASKED.values() for w in words if w in question]
+    return min(found, default=-1)
+
+
 def is_kind(doc_type: str, kinds: set[str]) -> bool:
     """A document of ``doc_type`` (several joined by 、 for a file holding several) is of one of ``kinds``.
 
@@ -109,6 +121,7 @@ def title_period(title: str) -> str:
     >>> title_period("2023年度考评办法"), title_period("暂行办法")
     ('2023年', '')
     """
+    title = halfwidth(title)
     m = _RANGE.search(title)
     if m:
         return f"{m.group(1)}—{m.group(2)}"

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from planqa.corpus.gazetteer import Division, gazetteer, short_forms
-from planqa.corpus.kinds import is_kind, kinds_asked
+from planqa.corpus.kinds import is_kind, kind_at, kinds_asked
 from planqa.corpus.text import cn_year_to_digits, halfwidth
 
 _UNIT_RE = re.compile(r"(?:(?P<prov>[\u4e00-\u9fa5]{2,3}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,4}?市))?"
@@ -40,9 +40,9 @@ def place_aliases(place: str) -> list[str]:
         return []
     out = [place]
     chain = _known_chain(place)
-    if chain:
-        names = [d.name for d in chain]
-        out += ["".join(names[i:]) for i in range(1, len(names))]
+    if chain:  # every tail of the full chain (江西省宜春市万载县, 宜春市万载县, 万载县), the units above included
+        names = list(chain[-1].parents) + [chain[-1].name]
+        out += ["".join(names[i:]) for i in range(len(names))]
         out += short_forms(chain[-1].name, chain[-1].rank, chain[-1].alias)[1:]
     m = _UNIT_RE.match(place)
     if m and (m.group("town") or m.group("district")):
@@ -177,8 +177,9 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
 
 def narrow_by_kind(info: QueryInfo, kinds_of: dict[str, str], places: PlaceIndex) -> QueryInfo:
     """Of the places a question names, the documents of the kind it names (宜春市的指导意见 is not
-    宜春市's 统计公报); a named place none of whose documents is of that kind is a topic, not a source
-    (宜春市指导意见对万载县提出了什么要求).
+    宜春市's 统计公报); a place named after the kind, none of whose documents is of it, is a topic, not a
+    source (宜春市指导意见对万载县提出了什么要求), while one named before keeps its documents
+    (静海区2021年和静海镇“十四五”规划: the district's report and the town's plan).
 
     >>> idx = PlaceIndex.build({"c": "宜春市", "o": "宜春市", "w": "万载县"})
     >>> q = narrow_by_kind(analyze("宜春市指导意见对万载县的要求", idx), {"c": "统计公报", "o": "指导意见", "w": "统计公报"}, idx)
@@ -188,11 +189,19 @@ def narrow_by_kind(info: QueryInfo, kinds_of: dict[str, str], places: PlaceIndex
     kinds = kinds_asked(info.text)
     if not kinds or not info.docs:
         return info
-    keep = [d for d in info.docs if is_kind(kinds_of.get(d, ""), kinds)]
-    if not keep:
+    at = kind_at(info.text)
+    keep, found = [], []
+    for alias in info.places:
+        docs = [d for d in info.docs if d in places.alias_docs.get(alias, ())]
+        mine = [d for d in docs if is_kind(kinds_of.get(d, ""), kinds)]
+        if not mine and halfwidth(info.text).find(alias) > at:
+            continue  # named after the document it is asked about: what that document says of it
+        found.append(alias)
+        keep += [d for d in (mine or docs) if d not in keep]
+    keep += [d for d in info.docs if d not in keep and not any(d in places.alias_docs.get(a, ()) for a in info.places)]
+    if not any(is_kind(kinds_of.get(d, ""), kinds) for d in keep):
         return info
-    found = tuple(p for p in info.places if places.alias_docs.get(p, set()) & set(keep) or p in info.inner)
-    return replace(info, docs=tuple(keep), places=found)
+    return replace(info, docs=tuple(keep), places=tuple(found))
 
 
 def _towns_of_named(rest: str, docs: list[str], places: PlaceIndex) -> tuple[list[str], list[str], str]:
@@ -229,10 +238,10 @@ def _mentions(rest: str) -> list[str]:
     g = gazetteer()
     for m in _MENTION_RE.finditer(rest):
         name = m.group(0)
-        while len(name) > 3 and name[0] in "和与及跟同或对比在的是和、":
+        while len(name) >= 3 and name[0] in "和与及跟同或对比在的是、" and not g.knows(name):
             name = name[1:]
-        head = m.group(1)
-        if name in _GENERIC or any(name.endswith(g_) for g_ in _GENERIC) or head.startswith(_GENERIC_HEAD) \
+        head = name[: len(name) - len(m.group(2))]
+        if not head or name in _GENERIC or any(name.endswith(g_) for g_ in _GENERIC) or head.startswith(_GENERIC_HEAD) \
                 or head[0] in _NUMERAL:
             continue
         if m.group(2) in ("街道", "街", "镇", "乡"):
