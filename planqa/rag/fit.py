@@ -21,6 +21,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[—–\-~至到])")
 _RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)年?\s*[—–\-~至到]\s*((?:19|20)\d\d)(?!\d)")
 AVERAGE = re.compile(r"年均|平均")  # a period's average, not one year's figure
 _BASE_BEFORE = re.compile(r"(?:比|较|由|从|与)[“\"']?$")
+_FULL_DATE = re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日")
 _RELATIVE = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "明年": 1}
 
 
@@ -253,6 +254,7 @@ def year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
         if h.chunk.row is not None and any(str(year) in header for header, _ in h.chunk.row.cells):
             return True
         text = h.chunk.text + "\n" + "\n".join(h.chunk.headings)
+        text = _FULL_DATE.sub(" ", normalize(text))  # the day a document was signed is not a year it speaks of
         if year in years_of(text, years[0] if len(years) == 1 else None) or \
                 any(a <= year <= b for name, (a, b) in PLAN_PERIODS.items() if name in text):
             return True
