@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.facts import short_place
-from planqa.rag.fit import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period,
+from planqa.rag.fit import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period, others_figures,
                              period_years, phrase_share, row_years, written_years, year_conflict, year_covered)
 from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure
 from planqa.rag.query import QueryInfo
@@ -174,6 +174,8 @@ class ExtractiveAnswerer:
         inner = inner_places(info, hits)
         if inner:  # 梅岭区东湖镇: only what is said of 东湖镇 answers, not the district's own figures
             dated = [u for u in dated if any(p in u.text for p in inner)]
+        if qtype == "number" and info.places:  # a city's figure is not the one its bulletin gives of a county
+            dated = [u for u in dated if u.row is not None or not others_figures(u.text, info.places + tuple(inner))]
         reader = Reader(hits, self.section, self.doc_text, self.outline)
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
@@ -377,7 +379,8 @@ class ExtractiveAnswerer:
         """Each named place answered on its own, in the shape the question asks for."""
         parts, quotes = [], {}
         for name, docs in _place_groups(info, hits):
-            mine = [u for u in units if hits[u.n - 1].chunk.doc_id in docs]
+            mine = [u for u in units if hits[u.n - 1].chunk.doc_id in docs and not (
+                ask.qtype in ("number", "compare") and u.row is None and others_figures(u.text, (name, *info.inner)))]
             if not mine or mine[0].coverage < self.refuse_threshold:
                 parts.append(f"{name}：文档中没有找到相关内容。")
                 continue

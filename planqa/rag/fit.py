@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from planqa.corpus.gazetteer import gazetteer
 from planqa.corpus.text import halfwidth, normalize
 from planqa.rag.query import QueryInfo
 from planqa.types import Hit
@@ -278,6 +279,32 @@ def inner_places(info: QueryInfo, hits: list[Hit]) -> list[str]:
     return list(info.inner) + [p for p in info.unknown_places
                                if any(alias + p in info.text for alias in info.places)
                                and finer_place(p, [h.chunk.place for h in hits if h.chunk.doc_id in info.docs])]
+
+
+_OWNED_FIGURE = re.compile(r"([\u4e00-\u9fa5]{1,8}?(?:街道|镇|乡|区|县|市|旗))[为是达：:]{0,2}\s*\d")
+
+
+def others_figures(text: str, asked: tuple[str, ...]) -> bool:
+    """The sentence gives figures of other places only (丰城市688.4亿元，樟树市556.2亿元 for a question about
+    宜春市): a place's figure stands right after its name, and none stands after a place asked.
+
+    >>> others_figures("各县地区生产总值：丰城市688.4亿元，万载县242.4亿元。", ("宜春市",))
+    True
+    >>> others_figures("其中高城镇2.76万吨，潭埠镇2.41万吨。", ("万载县", "高城镇"))
+    False
+    >>> others_figures("全年全市地区生产总值3465.82亿元。", ("宜春市",)), others_figures("", ())
+    (False, False)
+    """
+    if not asked:
+        return False
+    owners = [m.group(1) for m in _OWNED_FIGURE.finditer(halfwidth(text))]
+    places = [o for o in owners if gazetteer().knows(_tail_unit(o)) or o.endswith(("街道", "镇", "乡"))]
+    return bool(places) and not any(a in o or o.endswith(a) for o in owners for a in asked)
+
+
+def _tail_unit(name: str) -> str:
+    g = gazetteer()
+    return next((name[i:] for i in range(len(name) - 1) if g.knows(name[i:])), name)
 
 
 _LEVEL = (("村", "社区"), ("镇", "乡", "街道", "街"), ("区", "县", "市"))
