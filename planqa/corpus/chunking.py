@@ -158,91 +158,113 @@ def chunk_document(doc: Document, tables: list[Table], size: int = 300, min_size
     lines (issuer, date, 文号) make chunks of their own; a file holding several documents starts a
     new heading path at each one's title.
     """
-    lines = doc.text.split("\n")
-    by_start = {t.start_line - 1: t for t in tables}
-    titles = set(title_lines(lines, {i - 1 for i in doc.excluded_lines}))
-    b = _Builder(doc, size, min_size)
-    tracker = HeadingTracker()
-    i, para, blanks = 0, 0, 0
-    pending: list[tuple[int, int]] = []  # heading spans waiting for their section's first content
-    in_block = after_colon = after_table = False
-    while i < len(lines):
-        line = lines[i]
-        if i in by_start:
+    return _Walker(doc, tables, _Builder(doc, size, min_size)).run()
+
+
+class _Walker:
+    """Walks a document's lines in order, keeping the heading path and what waits for content."""
+
+    def __init__(self, doc: Document, tables: list[Table], builder: _Builder):
+        self.doc, self.b = doc, builder
+        self.lines = doc.text.split("\n")
+        self.by_start = {t.start_line - 1: t for t in tables}
+        self.titles = set(title_lines(self.lines, {i - 1 for i in doc.excluded_lines}))
+        self.tracker = HeadingTracker()
+        self.para = self.blanks = 0
+        self.pending: list[tuple[int, int]] = []  # heading spans waiting for their section's first content
+        self.in_block = self.after_colon = self.after_table = False
+
+    def run(self) -> list[Chunk]:
+        i = 0
+        while i < len(self.lines):
+            i = self.step(i)
+        self.b.flush()
+        return self.b.chunks
+
+    def step(self, i: int) -> int:
+        """Read line ``i`` (a whole table from there); the index of the next line to read."""
+        b, tracker, line = self.b, self.tracker, self.lines[i]
+        if i in self.by_start:
             b.flush()
-            pending = []
-            b.headings = tracker.path
-            b.table(by_start[i])
-            i = by_start[i].end_line
-            after_table, blanks = True, 0  # the box stays open for the table's own notes (注：…)
-            continue
-        if (i + 1) in doc.excluded_lines:
+            self.pending, b.headings = [], tracker.path
+            b.table(self.by_start[i])
+            self.after_table, self.blanks = True, 0  # the box stays open for the table's own notes (注：…)
+            return self.by_start[i].end_line
+        if (i + 1) in self.doc.excluded_lines:
             b.flush()
-            i += 1
-            continue
+            return i + 1
         if not line.strip():
-            blanks += 1
-            if blanks >= 2 and tracker.in_box():
-                b.flush()
-                tracker.close_box()
-                b.headings = tracker.path
-            i += 1
-            continue
-        if blanks:
-            para += 1
+            self.blanks += 1
+            if self.blanks >= 2 and tracker.in_box():
+                self.reset(tracker.close_box)
+            return i + 1
+        if self.blanks:
+            self.para += 1
             if tracker.styles[-1:] == ("note",) and not numbering_style(line):  # prose after a note
-                b.flush()
-                tracker.close_note()
-                b.headings = tracker.path
-        blanks = 0
-        if after_table and numbering_style(line) != "note":
+                self.reset(tracker.close_note)
+        self.blanks = 0
+        if self.after_table and numbering_style(line) != "note":
             tracker.close_box()
-        after_table = False
-        if i in titles:  # one of the documents the file holds begins: a heading path of its own
+        self.after_table = False
+        if i in self.titles:  # one of the documents the file holds begins: a heading path of its own
             b.flush()
-            tracker = HeadingTracker()
-            tracker.push(Heading("doc", squash(line).strip()))
-            b.headings, pending, in_block, after_colon = tracker.path, [b.line_span(i)], True, False
-            i += 1
-            continue
-        if is_block_line(line) != in_block:  # front matter and signatures apart from the text they frame
+            self.tracker = HeadingTracker()
+            self.tracker.push(Heading("doc", squash(line).strip()))
+            b.headings, self.pending, self.in_block, self.after_colon = self.tracker.path, [b.line_span(i)], True, False
+            return i + 1
+        if is_block_line(line) != self.in_block:  # front matter and signatures apart from the text they frame
             b.flush()
-            in_block = not in_block
+            self.in_block = not self.in_block
         starts = unit_starts(line)
         for k, off in enumerate(starts):
             a = b.starts[i] + off
             e = b.starts[i] + (starts[k + 1] if k + 1 < len(starts) else len(line))
-            seg = line[off:e - b.starts[i]]
-            heading = detect_heading(seg)
-            item = is_item(seg, heading, tracker.styles, after_colon, _next_text(lines, i, doc.excluded_lines))
-            if heading is not None and not item:
-                b.flush()
-                tracker.push(heading)
-                b.headings = tracker.path
-                if heading.run_in:  # its own text follows the headings waiting before it
-                    for pa, pe in pending:
-                        b.add_span(pa, pe, para)
-                    pending = []
-                    b.add_span(a, e, para)
-                else:
-                    pending.append((a, e))
-                after_colon = False
-                continue
-            # a section's heading lines lead its first chunk, so headings are retrievable and quotable
-            for pa, pe in pending:
-                b.add_span(pa, pe, para)
-            pending = []
+            if not self.heading(i, a, e, len(starts) == 1) and len(starts) == 1:
+                return self.paragraph(i) + 1
+        return i + 1
+
+    def reset(self, close) -> None:
+        self.b.flush()
+        close()
+        self.b.headings = self.tracker.path
+
+    def heading(self, i: int, a: int, e: int, whole_line: bool = True) -> bool:
+        """Take the unit at ``a:e`` of line ``i`` as a heading, or as content; True for a heading.
+
+        Content that is a whole line is left to ``paragraph`` (it may run on over wrapped lines)."""
+        b, text = self.b, self.doc.text[a:e]
+        heading = detect_heading(text)
+        item = is_item(text, heading, self.tracker.styles, self.after_colon,
+                       _next_text(self.lines, i, self.doc.excluded_lines))
+        if heading is None or item:
+            self.lead_pending()
             if not item:
-                after_colon = halfwidth(seg).rstrip().endswith(":")
-            if len(starts) > 1:
-                b.add_span(a, e, para)
-                continue
-            last = i
-            while last + 1 < len(lines) and b.starts[last + 1] - 1 in b.joins and last + 1 not in by_start \
-                    and (last + 2) not in doc.excluded_lines and detect_heading(lines[last + 1]) is None:
-                last += 1
-            b.add_line(i, para, last)
-            i = last
-        i += 1
-    b.flush()
-    return b.chunks
+                self.after_colon = halfwidth(text).rstrip().endswith(":")
+            if not whole_line:
+                b.add_span(a, e, self.para)
+            return False
+        b.flush()
+        self.tracker.push(heading)
+        b.headings = self.tracker.path
+        if heading.run_in:  # its own text follows the headings waiting before it
+            self.lead_pending()
+            b.add_span(a, e, self.para)
+        else:
+            self.pending.append((a, e))
+        self.after_colon = False
+        return True
+
+    def lead_pending(self) -> None:
+        """A section's heading lines lead its first chunk, so headings are retrievable and quotable."""
+        for pa, pe in self.pending:
+            self.b.add_span(pa, pe, self.para)
+        self.pending = []
+
+    def paragraph(self, i: int) -> int:
+        """Add line ``i`` and the lines its paragraph runs on over (hard-wrapped text); the last line added."""
+        b, lines, last = self.b, self.lines, i
+        while last + 1 < len(lines) and b.starts[last + 1] - 1 in b.joins and last + 1 not in self.by_start \
+                and (last + 2) not in self.doc.excluded_lines and detect_heading(lines[last + 1]) is None:
+            last += 1
+        b.add_line(i, self.para, last)
+        return last
