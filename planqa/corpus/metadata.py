@@ -74,6 +74,10 @@ def _regex_place(text: str) -> tuple[str, str]:
     return m.group(0), level
 
 
+_BELOW = re.compile(r"(?P<city>[\u4e00-\u9fa5]{1,3}?市)?(?P<county>[\u4e00-\u9fa5]{1,3}?(?:新区|区|县))?"
+                    r"(?P<town>[\u4e00-\u9fa5]{1,5}?(?:街道|镇|乡))?")
+
+
 def read_place(text: str) -> tuple[str, str, tuple[Division, ...]]:
     """The place ``text`` starts with, its level and the gazetteer divisions it spells.
 
@@ -86,18 +90,22 @@ def read_place(text: str) -> tuple[str, str, tuple[Division, ...]]:
     (('万载县', '县'), ('北京市', '市'))
     >>> read_place("嘉溪市梅岭区政府工作报告")[:2], read_place("关于加快培育消费集聚区的指导意见")[:2]
     (('嘉溪市梅岭区', '区'), ('', ''))
+    >>> read_place("江苏省嘉溪市鹭洲区桐湾街道规划")[:2], read_place("宜春市消费集聚区建设方案")[:2]
+    (('江苏省嘉溪市鹭洲区桐湾街道', '街道'), ('宜春市', '市'))
     """
     chain = tuple(gazetteer().read_chain(text))
     known = "".join(d.name for d in chain)
     if not chain:
         place, level = _regex_place(text)
         return place, level, ()
-    rest, place = text[len(known):], known
-    m = re.match(r"([\u4e00-\u9fa5]{1,3}?(?:新区|区|县|市))?([\u4e00-\u9fa5]{1,5}?(?:街道|镇|乡))?", rest)
-    if chain[-1].rank < 2 and m.group(1) and not gazetteer().knows(m.group(1)):
-        place += m.group(1)
-    if m.group(2) and (m.group(1) is None or place.endswith(m.group(1))):
-        place += m.group(2)
+    place, rank = known, chain[-1].rank
+    m = _BELOW.match(text[len(known):])
+    for group, above in (("city", 0), ("county", 1), ("town", 2)):  # only units below the known one, in order
+        unit = m.group(group)
+        if unit and rank <= above and not (group != "town" and gazetteer().knows(unit)):
+            place, rank = place + unit, above + 1
+        elif unit:
+            break
     level = unit_suffix(place[len(known):] or known)
     level = {"自治区": "省", "特别行政区": "省", "自治州": "市", "地区": "市", "盟": "市", "自治县": "县",
              "旗": "县", "自治旗": "县", "新区": "区"}.get(level, level)
