@@ -95,3 +95,14 @@ def test_scored_items_and_notes(parsed):
     notes = [c for c in bulletin if c.headings[-1:] == ("注",)]
     assert notes and "3.本公报中人口数据为人口抽样调查推算数。" in notes[-1].text
     assert bulletin[1].text == "万载县统计局　　2023年4月6日"  # the title block is not run into the text
+
+
+def test_metadata_round_trips_and_old_manifests_still_load(parsed):
+    import json
+
+    from planqa.types import DocMeta
+
+    meta = parsed["wanzai_county_2022_statistical_bulletin.txt"].doc.meta
+    assert DocMeta(**json.loads(json.dumps(meta.to_dict(), ensure_ascii=False))) == meta
+    old = {"title": "某县规划", "place": "某县", "level": "县", "doc_type": "专项规划", "period": "", "issuer": "", "date": ""}
+    assert DocMeta(**old).city == "" and DocMeta(**old).doc_number == ""
