@@ -5,6 +5,9 @@ import pytest
 
 import planqa.corpus.chunking as chunking
 import planqa.corpus.cleaning as cleaning
+import planqa.corpus.gazetteer as gazetteer
+import planqa.corpus.kinds as kinds
+import planqa.corpus.metadata as metadata
 import planqa.corpus.structure as structure
 import planqa.corpus.tables as tables
 import planqa.corpus.text as text
@@ -16,7 +19,7 @@ from planqa.corpus.tables import find_tables
 from planqa.corpus.text import halfwidth, normalize, sentence_spans
 
 
-@pytest.mark.parametrize("module", [text, structure, tables, chunking, cleaning])
+@pytest.mark.parametrize("module", [text, structure, tables, chunking, cleaning, gazetteer, kinds, metadata])
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
 

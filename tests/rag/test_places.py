@@ -1,4 +1,11 @@
 """Places in questions: gazetteer and knowledge base only, the hierarchy, a county's towns, document kinds."""
+import doctest
+
+import pytest
+
+import planqa.rag.fit as fit
+import planqa.rag.query as query
+import planqa.rag.sections as sections
 from planqa.rag.query import PlaceIndex, analyze, narrow_by_kind, parent_places, place_aliases
 
 DOCS = {"county": "万载县", "county_rule": "万载县", "city": "宜春市", "opinions": "宜春市", "bj": "北京市",
@@ -54,3 +61,8 @@ def test_the_kind_named_picks_documents():
 def test_a_place_named_before_the_kind_keeps_its_documents():
     q = narrow_by_kind(analyze("万载县2022年和宜春市的指导意见分别提出了什么？", IDX), KINDS, IDX)
     assert set(q.docs) == {"county", "county_rule", "opinions"} and q.places == ("万载县", "宜春市")
+
+
+@pytest.mark.parametrize("module", [query, fit, sections])
+def test_docstring_examples(module):
+    assert doctest.testmod(module).failed == 0
