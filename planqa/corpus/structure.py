@@ -32,7 +32,7 @@ _LOOSE_STYLES = {"cn", "paren", "arabic", "paren_arabic"}  # also used as list n
 LEAF_STYLES = {"article", "note"}  # their numbered lines are items, never sub-headings
 _RUN_IN_MAX = 40
 _INLINE_UNIT = re.compile(rf"(?<=[ \u3000])第[{_CN}\d]+[章节条](?=[ \u3000])")
-_ITEM_END = re.compile(r"[；;，,、]$")
+_ITEM_END = re.compile(r"[；;]$")
 
 
 @dataclass(frozen=True)
