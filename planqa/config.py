@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -62,6 +63,8 @@ class Settings:
     port: int = 7860
     max_upload_mb: int = 20
     max_upload_files: int = 10
+    # ingest: follow symbolic links found inside folders given to ingest
+    follow_symlinks: bool = False
 
     def with_overrides(self, values: Mapping[str, Any], source: str = "cli") -> "Settings":
         """A copy with ``values`` applied (None values are ignored)."""
@@ -189,3 +192,32 @@ def load_settings(cli: Mapping[str, Any] | None = None, config_file: str | None 
 def env_flag(name: str) -> str:
     """Read a non-setting environment variable (e.g. GRADIO_SERVER_PORT, app login)."""
     return os.environ.get(name, "")
+
+
+def admin_users() -> set[str]:
+    """App users allowed to upload and remove documents ($PLANQA_APP_ADMINS, comma-separated; empty: everyone)."""
+    return {u.strip() for u in os.environ.get(ENV_PREFIX + "APP_ADMINS", "").split(",") if u.strip()}
+
+
+_SECRET_PATTERNS = (
+    re.compile(r"(?i)(bearer\s+)[^\s'\",;]+"),
+    re.compile(r"(?i)((?:api[_-]?key|token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s'\",;&]+"),
+    re.compile(r"\b(sk-)[A-Za-z0-9_\-]{6,}"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with secrets blanked: the configured API keys' values, bearer tokens, ``sk-…`` keys.
+
+    >>> redact("401: header Authorization: Bearer sk-abc123456789 rejected")
+    '401: header Authorization: Bearer *** rejected'
+    >>> redact("api_key=s3cr3t&x=1")
+    'api_key=***&x=1'
+    """
+    for name, value in os.environ.items():
+        if value and len(value) >= 6 and (name.endswith("API_KEY") or name.endswith("_TOKEN")
+                                          or name == ENV_PREFIX + "APP_PASSWORD"):
+            text = text.replace(value, "***")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + "***", text)
+    return text
