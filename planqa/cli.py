@@ -192,7 +192,8 @@ def cmd_ingest(args, settings: Settings) -> int:
 
 @command("recover")
 def cmd_recover(args, settings: Settings) -> int:
-    from planqa.rag.knowledge_base import KnowledgeBaseError, kb_dir, recover_manifest
+    from planqa.rag.kb_recover import recover_manifest
+    from planqa.rag.knowledge_base import KnowledgeBaseError, kb_dir
 
     try:
         n = recover_manifest(settings)

@@ -417,7 +417,7 @@ class KnowledgeBase:
             (tmp / RECORDS).write_text(json.dumps(records, ensure_ascii=False, indent=1), "utf-8")
             self._files = kb_files.checksums(tmp)
             self.generation += 1
-            _write_manifest(tmp, records, self._files, self.generation)
+            write_manifest(tmp, records, self._files, self.generation)
 
     def doc_text(self, doc_id: str) -> str:
         """The full text of a stored document (as parsed; line numbers match its source)."""
@@ -496,42 +496,7 @@ def missing_manifest_message(root: Path) -> str:
             f"（会丢弃已入库的文档）")
 
 
-def _write_manifest(root: Path, records: dict, files: dict[str, str], generation: int) -> None:
+def write_manifest(root: Path, records: dict, files: dict[str, str], generation: int) -> None:
     manifest = {"format": FORMAT, "planqa_version": __version__, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "generation": generation, "files": files, **records}
     (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
-
-
-def recover_manifest(settings: Settings) -> int:
-    """Rebuild a lost or unreadable manifest from the knowledge base's own copy of its records.
-
-    Checks that the chunks, vectors and document texts on disk agree with those
-    records before writing; returns the number of documents recovered.
-
-    Raises:
-        KnowledgeBaseError: nothing to recover from, or the files disagree (the message says the fix).
-    """
-    root = kb_dir(settings)
-    with kb_files.writer_lock(root):
-        try:
-            records = json.loads((root / RECORDS).read_text(encoding="utf-8"))
-            docs = [DocRecord.from_dict(d) for d in records["documents"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise KnowledgeBaseError(f"无法从 {root / RECORDS} 恢复（{exc}）：{kb_files.REBUILD_HINT}") from None
-        try:
-            with open(root / "chunks.jsonl", encoding="utf-8") as fh:
-                chunk_docs = [json.loads(line)["doc_id"] for line in fh if line.strip()]
-            n_vectors = len(VectorIndex.load(root / "vectors"))
-        except (OSError, ValueError, KeyError, TypeError, IndexCorruptError) as exc:
-            raise KnowledgeBaseError(f"{root} 中的片段或向量无法读取（{exc}）：{kb_files.REBUILD_HINT}") from None
-        known = {r.doc_id for r in docs}
-        if len(chunk_docs) != n_vectors or len(chunk_docs) != records.get("chunks") or not set(chunk_docs) <= known:
-            raise KnowledgeBaseError(f"{root} 中的片段、向量与文档记录不一致：{kb_files.REBUILD_HINT}")
-        absent = [d for d in sorted(known) if not (root / "docs" / f"{d}.txt").is_file()]
-        if absent:
-            raise KnowledgeBaseError(f"{root} 缺少文档原文 {'、'.join(absent)}：{kb_files.REBUILD_HINT}")
-        try:
-            _write_manifest(root, records, kb_files.checksums(root), 1)
-        except OSError as exc:
-            raise KnowledgeBaseError(kb_files.write_error_message(exc, root)) from None
-        return len(docs)

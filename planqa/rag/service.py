@@ -9,11 +9,12 @@ version another process saved.
 """
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from planqa.config import Settings
 from planqa.corpus.document import bundled_paths, parse_paths
@@ -80,6 +81,35 @@ class RWLock:
                 self._cond.notify_all()
 
 
+T = TypeVar("T")
+INGEST_NICE = 10  # parse and embed yield the CPU to questions answered meanwhile
+
+
+def run_low_priority(fn: Callable[[], T]) -> T:
+    """Run ``fn`` in a fresh thread of lower CPU priority (Linux: niceness is per thread) and wait for it.
+
+    A fresh thread, so the caller's own (a server's pooled worker) keeps its priority.
+    """
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), INGEST_NICE)
+        except (AttributeError, OSError):
+            pass  # not Linux, or not allowed: run at normal priority
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="planqa-ingest", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 class Assistant:
     """Settings → embedder → knowledge base → retriever (→ answer chain), built lazily."""
 
@@ -121,6 +151,18 @@ class Assistant:
                 else:
                     self._kb = KnowledgeBase.open(self.settings, self.embedder)
             return self._kb
+
+    def ensure_index(self, progress: Callable[[str], None] | None = None) -> bool:
+        """Build the bundled corpus's index when there is no knowledge base at all; True when it did.
+
+        Several callers at once (page loads, warm-up) build it once.
+        """
+        s = self.settings
+        with self._write_lock:
+            if self.has_index() or s.corpus != "bundled" or KnowledgeBase.orphaned(s):
+                return False
+            self.ingest(bundled_paths(), progress=progress)
+            return True
 
     @contextmanager
     def reading(self) -> Iterator[KnowledgeBase]:
@@ -166,16 +208,21 @@ class Assistant:
         if not rebuild and KnowledgeBase.orphaned(s):
             raise KnowledgeBaseError(missing_manifest_message(kb_dir(s)))
         kwargs = {"max_bytes": max_bytes} if max_bytes else {}
-        parsed, errors = parse_paths(list(paths), s.chunk_size, s.chunk_min, **kwargs,
-                                     follow_symlinks=s.follow_symlinks,
-                                     progress=(lambda n, t, name: progress(f"解析 {n}/{t} {name}"))
-                                     if progress else None)
+        paths = list(paths)
         with self._write_lock:
             fresh = rebuild or not self.has_index()
             if fresh and not rebuild and KnowledgeBase.orphaned(s):
                 raise KnowledgeBaseError(missing_manifest_message(kb_dir(s)))
             base = KnowledgeBase(s, self.embedder) if fresh else (self._kb or KnowledgeBase.open(s, self.embedder))
-            staged = base.stage(parsed, progress, origins)  # the slow part: no lock held
+
+            def prepare():  # the slow part: no lock that a question waits for is held
+                parsed, errors = parse_paths(paths, s.chunk_size, s.chunk_min, **kwargs,
+                                             follow_symlinks=s.follow_symlinks,
+                                             progress=(lambda n, t, name: progress(f"解析 {n}/{t} {name}"))
+                                             if progress else None)
+                return base.stage(parsed, progress, origins), errors
+
+            staged, errors = run_low_priority(prepare)
             with kb_files.writer_lock(kb_dir(s)):
                 kb = self._latest(base, fresh, rebuild)
                 summary = kb.apply(staged, progress, allow_duplicates)

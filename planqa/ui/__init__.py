@@ -11,9 +11,7 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -168,13 +166,9 @@ class AppLogic:
         """Page load: build or open the knowledge base, then fill every menu and the table."""
         s = self.a.settings
         if not self.a.has_index() and s.corpus == "bundled":
-            from planqa.corpus.document import bundled_paths
-
             progress(0.05, desc="首次使用：正在为内置文档建立索引…")
             try:
-                with self.a._write_lock:
-                    if not self.a.has_index():  # another page load may have built it meanwhile
-                        self.a.ingest(bundled_paths(), progress=lambda m: progress(_progress_fraction(m), desc=m))
+                self.a.ensure_index(progress=lambda m: progress(_progress_fraction(m), desc=m))
             except KnowledgeBaseError:
                 pass  # kb_views shows the message
         return self.kb_views()
@@ -370,10 +364,8 @@ def warm_up(assistant, say: Callable[[str], None] = print) -> None:
     """Build or open the knowledge base and load the models, so the first question is fast."""
     t = time.perf_counter()
     if not assistant.has_index() and assistant.settings.corpus == "bundled":
-        from planqa.corpus.document import bundled_paths
-
         say("planqa: 首次启动，正在为内置文档建立索引…")
-        assistant.ingest(bundled_paths(), progress=say)
+        assistant.ensure_index(progress=say)
     kb = assistant.kb
     assistant.retrieve("预热", k=1)
     assistant.extractive()

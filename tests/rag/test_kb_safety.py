@@ -274,3 +274,18 @@ def test_secrets_never_reach_a_notice(monkeypatch):
     monkeypatch.setenv("PLANQA_LLM_API_KEY", "sk-live-0123456789")
     echoed = "Error code: 401 - {'error': 'bad header Authorization: Bearer sk-live-0123456789'}"
     assert "0123456789" not in redact(echoed) and "***" in redact(echoed)
+
+
+def test_a_knowledge_base_of_the_previous_format_still_opens(tmp_path, towns):
+    s = make_settings(tmp_path / "kb", corpus="none")
+    Assistant(s).ingest(towns)
+    path = kb_dir(s) / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    for key in ("files", "generation"):
+        manifest.pop(key)
+    for d in manifest["documents"]:
+        d.pop("origin")
+    path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    a = Assistant(s)
+    assert len(a.kb.docs) == 2 and a.ingest(towns).unchanged == ["plan.txt", "plan.md"]
+    assert "80" in a.ask("丑镇地区生产总值目标是多少？").text
