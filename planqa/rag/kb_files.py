@@ -53,16 +53,20 @@ def writer_lock(root: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
 
 
 def try_recover(root: Path) -> None:
-    """Finish a swap a crash interrupted, when no writer is active (readers call this; it never waits)."""
-    if root.exists() or not backup_path(root).is_dir():
+    """Finish a swap a crash interrupted and remove crashed writes' temp copies, when no writer is active.
+
+    Readers call this on open; it never waits for the lock.
+    """
+    stranded = (not root.exists() and backup_path(root).is_dir()) or any(root.parent.glob(f".{root.name}.tmp-*"))
+    if not stranded:
         return
     from filelock import FileLock, Timeout
 
     try:
         with FileLock(str(lock_path(root)), timeout=0):
-            recover_dir(root)
+            cleanup_leftovers(root)
     except (Timeout, OSError):
-        pass  # a writer is between its two renames: it puts the new version in place itself
+        pass  # a writer is at work: it finishes its own swap
 
 
 def cleanup_leftovers(root: Path) -> list[Path]:

@@ -241,6 +241,12 @@ class KnowledgeBase:
         d = self.doc_freq(term)
         return math.log((n - d + 0.5) / (d + 0.5) + 1.0)
 
+    def warm(self) -> None:
+        """Build every derived index now (a writer calls this before swapping a new version in)."""
+        _ = self.bm25, self.vector_index, self.places, self.tokenizer
+        self.doc_freq("")
+        self._text_chunks("")  # builds the per-document chunk index for all documents
+
     def copy(self) -> "KnowledgeBase":
         """An independent copy to change while readers keep using this one (then swap it in)."""
         other = KnowledgeBase(self.settings, self.embedder)

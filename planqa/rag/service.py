@@ -223,11 +223,17 @@ class Assistant:
                 return base.stage(parsed, progress, origins), errors
 
             staged, errors = run_low_priority(prepare)
-            with kb_files.writer_lock(kb_dir(s)):
-                kb = self._latest(base, fresh, rebuild)
-                summary = kb.apply(staged, progress, allow_duplicates)
-                if summary["added"] or summary["replaced"] or fresh:
-                    kb.save()
+
+            def commit():
+                with kb_files.writer_lock(kb_dir(s)):
+                    kb = self._latest(base, fresh, rebuild)
+                    summary = kb.apply(staged, progress, allow_duplicates)
+                    if summary["added"] or summary["replaced"] or fresh:
+                        kb.save()
+                kb.warm()  # the first question after the swap finds every index built
+                return kb, summary
+
+            kb, summary = run_low_priority(commit)
             self._set_kb(kb)
         return IngestReport(summary["added"], summary["replaced"], summary["unchanged"], errors,
                             len(kb.chunks), len(kb.docs), summary["duplicates"])
@@ -236,10 +242,16 @@ class Assistant:
         """Remove documents (doc ids, or file names that name one document)."""
         with self._write_lock:
             base = self.kb
-            with kb_files.writer_lock(kb_dir(self.settings)):
-                kb = self._latest(base, False)
-                removed = kb.remove(kb.resolve(names))
-                kb.save()
+
+            def commit():
+                with kb_files.writer_lock(kb_dir(self.settings)):
+                    kb = self._latest(base, False)
+                    removed = kb.remove(kb.resolve(names))
+                    kb.save()
+                kb.warm()
+                return kb, removed
+
+            kb, removed = run_low_priority(commit)
             self._set_kb(kb)
             return removed
 
