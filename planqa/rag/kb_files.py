@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from planqa.embeddings.atomic import backup_path, recover_dir
+from planqa.embeddings.atomic import backup_path, recover_dir, sha256_file
 
 LOCK_NAME = "kb.lock"
 LOCK_TIMEOUT_S = 120.0
@@ -77,14 +77,6 @@ def cleanup_leftovers(root: Path) -> list[Path]:
         shutil.rmtree(p, ignore_errors=True)
         gone.append(p)
     return gone
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def checksums(root: Path, skip: tuple[str, ...] = ("manifest.json",)) -> dict[str, str]:
