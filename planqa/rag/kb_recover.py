@@ -11,7 +11,8 @@ from planqa.config import Settings
 from planqa.embeddings.faiss_store import IndexCorruptError, VectorIndex
 from planqa.rag import kb_files
 from planqa.rag.kb_files import KnowledgeBaseError
-from planqa.rag.knowledge_base import RECORDS, DocRecord, write_manifest, kb_dir
+from planqa.rag.kb_records import DocRecord, write_manifest
+from planqa.rag.knowledge_base import RECORDS, kb_dir
 
 
 def recover_manifest(settings: Settings) -> int:

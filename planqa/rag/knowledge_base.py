@@ -11,13 +11,12 @@ import hashlib
 import json
 import math
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-from planqa import __version__
 from planqa.config import Settings
 from planqa.corpus.document import ParsedDocument
 from planqa.embeddings.atomic import atomic_write_dir
@@ -25,51 +24,16 @@ from planqa.embeddings.faiss_store import IndexCorruptError, VectorIndex
 from planqa.rag import kb_files
 from planqa.rag.doc_ids import Placement, origin_of, place_documents, relabel
 from planqa.rag.kb_files import KnowledgeBaseError
+from planqa.rag.kb_records import DocRecord, Staged, missing_manifest_message, write_manifest
 from planqa.rag.bm25 import BM25Index, index_text
 from planqa.rag.query import PlaceIndex, place_aliases
 from planqa.rag.tokenize import ChineseTokenizer
-from planqa.types import Chunk, DocMeta
+from planqa.types import Chunk
 
-FORMAT = 2  # 2: document origins, per-file checksums, generation
 PARSER_VERSION = 7  # bump when parsing/chunking output changes
 _REBUILD = "run `planqa ingest --rebuild`"
 RECORDS = "records.json"
 _OPEN_TRIES = 3  # a writer may swap the directory while a reader loads it: read again
-
-
-@dataclass(frozen=True)
-class DocRecord:
-    doc_id: str
-    source: str
-    path: str
-    fingerprint: str
-    size: int
-    mtime: float
-    meta: DocMeta
-    chunks: int
-    tables: int
-    origin: str = ""  # what the document is: its resolved source path, or ``upload:<name>``
-
-    def to_dict(self) -> dict:
-        return {"doc_id": self.doc_id, "source": self.source, "path": self.path, "origin": self.origin,
-                "fingerprint": self.fingerprint, "size": self.size, "mtime": self.mtime,
-                "meta": self.meta.to_dict(), "chunks": self.chunks, "tables": self.tables}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "DocRecord":
-        return cls(d["doc_id"], d["source"], d.get("path", ""), d["fingerprint"], int(d.get("size", 0)),
-                   float(d.get("mtime", 0)), DocMeta(**d["meta"]), int(d["chunks"]), int(d.get("tables", 0)),
-                   d.get("origin") or d.get("path") or d["source"])
-
-
-@dataclass(frozen=True)
-class Staged:
-    """A parsed file on its way in, with its origin and (when computed ahead) its tokens and vectors."""
-
-    parsed: ParsedDocument
-    origin: str
-    tokens: list | None = None
-    vectors: np.ndarray | None = None
 
 
 def kb_dir(settings: Settings) -> Path:
@@ -494,15 +458,3 @@ class KnowledgeBase:
         if not given:
             return None
         return np.fromiter((c.doc_id in allowed for c in self.chunks), dtype=bool, count=len(self.chunks))
-
-
-def missing_manifest_message(root: Path) -> str:
-    return (f"知识库 {root} 缺少 manifest.json，但文档数据仍在磁盘上（未做任何改动）："
-            f"运行 planqa recover 从磁盘上的数据重建清单；或 planqa ingest --rebuild 重新建库"
-            f"（会丢弃已入库的文档）")
-
-
-def write_manifest(root: Path, records: dict, files: dict[str, str], generation: int) -> None:
-    manifest = {"format": FORMAT, "planqa_version": __version__, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "generation": generation, "files": files, **records}
-    (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
