@@ -32,10 +32,11 @@ class Settings:
     chunk_size: int = 300
     chunk_min: int = 60
     # embeddings
-    embedder: str = "use-multilingual"  # or "sentence-transformers"
+    embedder: str = "e5"  # or "use-multilingual", "sentence-transformers"
     embedding_model: str = ""  # model id or local path for sentence-transformers
-    embed_threads: int = 1
+    embed_threads: int = 2
     embed_batch_size: int = 32
+    embed_cache: bool = True  # reuse passage vectors by (model, text) across ingests and rebuilds
     # index
     index_type: str = "auto"  # flat | hnsw | ivf | ivfpq | auto
     index_auto_threshold: int = 200_000
