@@ -23,6 +23,7 @@ from planqa.embeddings.atomic import atomic_write_dir, recover_dir
 from planqa.embeddings.faiss_store import IndexCorruptError, VectorIndex
 from planqa.rag.bm25 import BM25Index, index_text
 from planqa.rag.query import PlaceIndex, place_aliases
+from planqa.rag.sentence_vectors import SentenceVectors, SentenceVectorsError
 from planqa.rag.tokenize import ChineseTokenizer
 from planqa.types import Chunk, DocMeta
 
@@ -78,6 +79,7 @@ class KnowledgeBase:
         self.chunks: list[Chunk] = []
         self.tokens: list[list[str]] = []
         self.vectors = np.zeros((0, 0), dtype=np.float32)
+        self.sentences = SentenceVectors(settings, embedder)  # answer candidates' vectors (+ vector cache)
         self._vindex: VectorIndex | None = None
         self._bm25: BM25Index | None = None
         self._tokenizer: ChineseTokenizer | None = None
@@ -109,6 +111,10 @@ class KnowledgeBase:
             raise KnowledgeBaseError(f"{manifest_path} is corrupt ({exc}): {_REBUILD}") from None
         kb._check_signature(sig)
         kb._load_rows(root, manifest)
+        try:
+            kb.sentences = SentenceVectors.load(root, settings, embedder)
+        except SentenceVectorsError as exc:
+            raise KnowledgeBaseError(f"{exc}: {_REBUILD}") from None
         return kb
 
     def _check_signature(self, stored: dict) -> None:
@@ -206,6 +212,7 @@ class KnowledgeBase:
         other.tokens = list(self.tokens)
         other.vectors = self.vectors.copy()
         other._texts = dict(self._texts)
+        other.sentences = self.sentences.copy()
         return other
 
     def _invalidate(self) -> None:
@@ -233,8 +240,8 @@ class KnowledgeBase:
         new_tokens = self.tokenizer.tokenize_many(index_text(c) for c in new_chunks)
         if progress:
             progress(f"向量化 {len(new_chunks)} 个片段")
-        vecs = self.embedder.embed_documents([index_text(c) for c in new_chunks],
-                                             show_progress=progress is not None)
+        vecs = self.sentences.embed([index_text(c) for c in new_chunks], show_progress=progress is not None)
+        self.sentences.add(new_chunks, show_progress=progress is not None)
         self._texts.update({pd.doc.doc_id: pd.doc.text for pd in new_docs})
         self.chunks.extend(new_chunks)
         self.tokens.extend(new_tokens)
@@ -262,6 +269,7 @@ class KnowledgeBase:
         return sorted(ids)
 
     def _drop(self, doc_ids: set[str]) -> None:
+        self.sentences.drop(doc_ids)
         keep = [i for i, c in enumerate(self.chunks) if c.doc_id not in doc_ids]
         if len(keep) == len(self.chunks):
             return
@@ -281,6 +289,7 @@ class KnowledgeBase:
                     row["tokens"] = toks
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             vindex.save(tmp / "vectors")
+            self.sentences.save(tmp)
             (tmp / "docs").mkdir()
             for doc_id in self.docs:
                 (tmp / "docs" / f"{doc_id}.txt").write_text(self.doc_text(doc_id), encoding="utf-8")
