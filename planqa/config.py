@@ -43,9 +43,10 @@ class Settings:
     # retrieval
     top_k: int = 10
     retrieval_mode: str = "hybrid"  # hybrid | bm25 | dense
-    fusion_k: int = 10
+    # weighted RRF, chosen for e5 by leave-one-document-out CV on the dev set (bench/cv_weights.py)
+    fusion_k: int = 3
     bm25_weight: float = 1.0
-    dense_weight: float = 0.02
+    dense_weight: float = 0.3
     candidates: int = 50
     rerank: bool = False
     reranker_model: str = ""
@@ -56,7 +57,7 @@ class Settings:
     llm_api_key_env: str = "PLANQA_LLM_API_KEY"
     llm_timeout: float = 30.0
     refuse_threshold: float = 0.15
-    semantic_weight: float = 0.3  # weight of embedding similarity when choosing answer sentences
+    semantic_weight: float = 0.15  # weight of embedding similarity when choosing answer sentences (CV, as above)
     max_question_chars: int = 500
     # serving
     host: str = "127.0.0.1"
