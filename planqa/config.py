@@ -37,6 +37,7 @@ class Settings:
     embed_threads: int = 2
     embed_batch_size: int = 32
     embed_cache: bool = True  # reuse passage vectors by (model, text) across ingests and rebuilds
+    embed_cache_dir: str = ""  # where that cache lives ("" = <data_dir>/cache/vectors); may be shared
     # index
     index_type: str = "auto"  # flat | hnsw | ivf | ivfpq | auto
     index_auto_threshold: int = 200_000

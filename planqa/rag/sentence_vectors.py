@@ -42,7 +42,10 @@ def unit_texts(chunk: Chunk) -> list[str]:
 
 
 def cache_root(settings: Settings) -> Path:
-    """Where passage vectors are cached, beside the knowledge base (it outlives ``--rebuild``)."""
+    """Where passage vectors are cached: ``embed_cache_dir``, else beside the knowledge base (it outlives
+    ``--rebuild``). The cache is content-addressed, so several data folders may share one."""
+    if settings.embed_cache_dir:
+        return Path(settings.embed_cache_dir).expanduser()
     return settings.data_path / "cache" / "vectors"
 
 
@@ -131,6 +134,10 @@ class SentenceVectors:
         meta = {"model_id": self.embedder.model_id, "dim": dim, "keys": keys,
                 "docs": {d: [row[k] for k in ks if k in row] for d, ks in sorted(self._by_doc.items())}}
         (folder / KEYS_FILE).write_text(json.dumps(meta), encoding="utf-8")
+        self.save_cache()
+
+    def save_cache(self) -> None:
+        """Write the passage vectors embedded since the last save into the on-disk cache."""
         if self._cache is not None:
             self._cache.save()
 
