@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -47,20 +48,21 @@ def child(name: str, out: Path, passes: int) -> None:
     embed_s = facts["stages_s"]["embed_index_save"]
     facts["chunks_per_s"] = round(facts["chunks"] / embed_s, 1) if embed_s else None
     facts["sentences"] = len(assistant.kb.sentences)
+    facts["load_avg_after_ingest"] = [round(x, 2) for x in os.getloadavg()]
     facts["rss_mb_after_ingest"] = rss_mb()
     questions = [q.question for q in dev_questions()]
     for q in questions:  # warm-up
         assistant.ask(q)
     retrieve, answer = [], []
-    for _ in range(passes):
-        for q in questions:
-            retrieve.append(timed_ms(lambda q=q: assistant.retrieve(q))[0])
-            answer.append(timed_ms(lambda q=q: assistant.ask(q))[0])
+    for _ in range(passes):  # one pass of each over all questions: no question vector is remembered
+        retrieve += [timed_ms(lambda q=q: assistant.retrieve(q))[0] for q in questions]
+        answer += [timed_ms(lambda q=q: assistant.ask(q))[0] for q in questions]
     scored = scored_questions()
     facts.update({"model_id": assistant.embedder.model_id, "settings": CONFIGS[name],
                   "query_latency": latency(retrieve), "answer_latency": latency(answer),
                   "dense": _scores(assistant, scored, "dense"), "hybrid": _scores(assistant, scored, "hybrid"),
-                  "rss_mb": rss_mb(), "peak_rss_mb": peak_rss_mb()})
+                  "rss_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(),
+                  "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]})
     write_json(out, facts)
 
 
@@ -73,11 +75,14 @@ def render(res: dict) -> str:
              lambda r: f"{r['chunks_per_s']} ({r['chunks']} chunks, {r['sentences']} sentences)"),
             ("retrieval p50 / p95, warm", lambda r: "{p50} / {p95} ms".format(**r["query_latency"])),
             ("question → cited answer p50 / p95, warm", lambda r: "{p50} / {p95} ms".format(**r["answer_latency"])),
-            ("RSS after the run / peak", lambda r: f"{r['rss_mb']:.0f} / {r['peak_rss_mb']:.0f} MiB")]
+            ("RSS after the run / peak", lambda r: f"{r['rss_mb']:.0f} / {r['peak_rss_mb']:.0f} MiB"),
+            ("load average after ingest / at end (2 cores)",
+             lambda r: f"{r['load_avg_after_ingest'][0]} / {r['load_avg_at_end'][0]}")]
     lines = ["# USE-multilingual vs e5", "",
              f"Bundled corpus, dev set ({res['systems'][names[0]]['hybrid']['questions']} answerable "
              f"single-document questions for quality, all dev questions for latency); "
              f"{res['machine']['cpu']}, {res['machine']['usable_cores']} cores, {res['machine']['date']}.", "",
+             "Dense-only and hybrid are as served (`Assistant.retrieve`, place preference included).", "",
              "| | " + " | ".join(f"`{n}`" for n in names) + " |", "|---|" + "---:|" * len(names)]
     lines += [f"| {label} | " + " | ".join(fn(res["systems"][n]) for n in names) + " |" for label, fn in rows]
     lines += ["", "Settings: " + "; ".join(f"`{n}` {json.dumps(res['systems'][n]['settings'])}" for n in names), ""]
