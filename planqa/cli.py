@@ -31,7 +31,7 @@ def _settings_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("settings (override planqa.toml and PLANQA_* variables)")
     g.add_argument("--config", metavar="FILE", help="config file (default ./planqa.toml)")
     g.add_argument("--data-dir", dest="data_dir", metavar="DIR", help="knowledge base directory")
-    g.add_argument("--embedder", help="embedding backend: use-multilingual | sentence-transformers")
+    g.add_argument("--embedder", help="embedding backend: e5 | use-multilingual | sentence-transformers")
     g.add_argument("--embedding-model", dest="embedding_model", metavar="ID_OR_PATH",
                    help="sentence-transformers model id or local path")
     g.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",

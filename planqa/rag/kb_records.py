@@ -51,6 +51,7 @@ class Staged:
     origin: str
     tokens: list | None = None
     vectors: np.ndarray | None = None
+    units: dict | None = None  # answer candidates' vectors by key (see ``SentenceVectors.embed_units``)
 
 
 def missing_manifest_message(root: Path) -> str:

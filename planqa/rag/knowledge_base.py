@@ -27,6 +27,7 @@ from planqa.rag.kb_files import KnowledgeBaseError
 from planqa.rag.kb_records import DocRecord, Staged, missing_manifest_message, write_manifest
 from planqa.rag.bm25 import BM25Index, index_text
 from planqa.rag.query import PlaceIndex, place_aliases
+from planqa.rag.sentence_vectors import SentenceVectors, SentenceVectorsError
 from planqa.rag.tokenize import ChineseTokenizer
 from planqa.types import Chunk
 
@@ -56,6 +57,7 @@ class KnowledgeBase:
         self.chunks: list[Chunk] = []
         self.tokens: list[list[str]] = []
         self.vectors = np.zeros((0, 0), dtype=np.float32)
+        self.sentences = SentenceVectors(settings, embedder)  # answer candidates' vectors (+ vector cache)
         self._vindex: VectorIndex | None = None
         self._bm25: BM25Index | None = None
         self._tokenizer: ChineseTokenizer | None = None
@@ -116,6 +118,10 @@ class KnowledgeBase:
         kb._check_signature(sig)
         kb_files.verify(root, kb._files)
         kb._load_rows(root, manifest)
+        try:
+            kb.sentences = SentenceVectors.load(root, settings, embedder)
+        except SentenceVectorsError as exc:
+            raise KnowledgeBaseError(f"{exc}: {_REBUILD}") from None
         return kb
 
     def _check_signature(self, stored: dict) -> None:
@@ -221,6 +227,7 @@ class KnowledgeBase:
         other._texts = dict(self._texts)
         other._files = dict(self._files)
         other.generation, other.stamp = self.generation, self.stamp
+        other.sentences = self.sentences.copy()
         return other
 
     def _invalidate(self) -> None:
@@ -238,14 +245,14 @@ class KnowledgeBase:
         items = [(pd, origin_of(pd, origins)) for pd in parsed]
         plan = place_documents(items, self._stored())
         todo = [pd for (pd, _), p in zip(items, plan) if p.action in ("add", "replace")]
-        tokens, vecs = self._embed([c for pd in todo for c in pd.chunks], progress)
+        tokens, vecs, units = self._embed([c for pd in todo for c in pd.chunks], progress)
         out, row = [], 0
         for (pd, origin), p in zip(items, plan):
             if p.action not in ("add", "replace"):
                 out.append(Staged(pd, origin))
                 continue
             n = len(pd.chunks)
-            out.append(Staged(pd, origin, tokens[row:row + n], vecs[row:row + n]))
+            out.append(Staged(pd, origin, tokens[row:row + n], vecs[row:row + n], units))
             row += n
         return out
 
@@ -269,11 +276,11 @@ class KnowledgeBase:
             return summary
         missing = [st for st, _ in incoming if st.vectors is None]
         if missing:  # the base changed under a staged file: embed it now
-            tokens, vecs = self._embed([c for st in missing for c in st.parsed.chunks], progress)
+            tokens, vecs, units = self._embed([c for st in missing for c in st.parsed.chunks], progress)
             done, row = {}, 0
             for st in missing:
                 n = len(st.parsed.chunks)
-                done[id(st)] = replace(st, tokens=tokens[row:row + n], vectors=vecs[row:row + n])
+                done[id(st)] = replace(st, tokens=tokens[row:row + n], vectors=vecs[row:row + n], units=units)
                 row += n
             incoming = [(done.get(id(st), st), p) for st, p in incoming]
         self._drop({p.doc_id for _, p in incoming})
@@ -285,18 +292,21 @@ class KnowledgeBase:
     def _stored(self) -> dict[str, tuple[str, str]]:
         return {d: (r.origin, r.fingerprint) for d, r in self.docs.items()}
 
-    def _embed(self, chunks: list[Chunk], progress) -> tuple[list[list[str]], np.ndarray]:
+    def _embed(self, chunks: list[Chunk], progress) -> tuple[list[list[str]], np.ndarray, dict]:
+        """Tokens, passage vectors and answer-candidate vectors of new chunks (nothing stored changes)."""
         if not chunks:
-            return [], np.zeros((0, self.embedder.dim), dtype=np.float32)
+            return [], np.zeros((0, self.embedder.dim), dtype=np.float32), {}
         if progress:
             progress(f"切词 {len(chunks)} 个片段")
         tokens = self.tokenizer.tokenize_many(index_text(c) for c in chunks)
         if progress:
             progress(f"向量化 {len(chunks)} 个片段")
-        vecs = self.embedder.embed_documents([index_text(c) for c in chunks], show_progress=progress is not None)
-        return tokens, vecs
+        shown = progress is not None
+        vecs = self.sentences.embed([index_text(c) for c in chunks], show_progress=shown)
+        return tokens, vecs, self.sentences.embed_units(chunks, show_progress=shown)
 
     def _take(self, pd: ParsedDocument, st: Staged) -> None:
+        self.sentences.add(pd.chunks, known=st.units)
         self._texts[pd.doc.doc_id] = pd.doc.text
         self.chunks.extend(pd.chunks)
         self.tokens.extend(st.tokens)
@@ -345,6 +355,7 @@ class KnowledgeBase:
         return sorted(ids)
 
     def _drop(self, doc_ids: set[str]) -> None:
+        self.sentences.drop(doc_ids)
         keep = [i for i, c in enumerate(self.chunks) if c.doc_id not in doc_ids]
         if len(keep) == len(self.chunks):
             return
@@ -377,6 +388,7 @@ class KnowledgeBase:
                     row["tokens"] = toks
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             vindex.save(tmp / "vectors")
+            self.sentences.save(tmp)
             (tmp / "docs").mkdir()
             for doc_id, text in texts.items():
                 (tmp / "docs" / f"{doc_id}.txt").write_text(text, encoding="utf-8")

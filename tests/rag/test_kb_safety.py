@@ -124,25 +124,26 @@ def test_another_process_change_is_seen_by_the_next_question(tmp_path, towns):
 
 
 def test_questions_are_answered_while_an_ingest_embeds(tmp_path, towns):
-    s = make_settings(tmp_path / "kb", corpus="none")
-    app = Assistant(s)
-    app.ingest([towns[0]])
-    app.ask("子镇地区生产总值目标是多少？")
-    inner = app.embedder
-    started = threading.Event()
+    s = make_settings(tmp_path / "kb", corpus="none", embed_cache=False)
+    inner = Assistant(s).embedder
+    started, slow = threading.Event(), threading.Event()
 
     class SlowEmbedder:
         name, model_id, dim = inner.name, inner.model_id, inner.dim
 
         def embed_documents(self, texts, *, show_progress=False):
-            started.set()
-            time.sleep(3)
+            if slow.is_set():
+                started.set()
+                time.sleep(3)
             return inner.embed_documents(texts)
 
         def embed_query(self, text):
             return inner.embed_query(text)
 
-    app._kb.embedder = SlowEmbedder()
+    app = Assistant(s, embedder=SlowEmbedder())
+    app.ingest([towns[0]])
+    app.ask("子镇地区生产总值目标是多少？")
+    slow.set()
     writer = threading.Thread(target=app.ingest, args=([towns[1]],))
     writer.start()
     assert started.wait(30)

@@ -8,6 +8,7 @@ import pytest
 
 from planqa.rag.knowledge_base import KnowledgeBase, KnowledgeBaseError, kb_dir
 from planqa.rag.retrievers import Filters
+from planqa.rag.sentence_vectors import unit_texts
 from planqa.rag.service import Assistant
 from tests.conftest import make_settings
 
@@ -112,7 +113,9 @@ def test_incremental_add_and_remove_embed_only_changes(tmp_path, tiny_corpus):
     first = counting.embedded
     report = assistant.ingest(tiny_corpus)  # two unchanged, one new
     new_chunks = sum(1 for c in assistant.kb.chunks if c.source == tiny_corpus[0].name)
-    assert counting.embedded - first == new_chunks
+    old_units = {t for c in assistant.kb.chunks if c.source != tiny_corpus[0].name for t in unit_texts(c)}
+    new_units = {t for c in assistant.kb.chunks if c.source == tiny_corpus[0].name for t in unit_texts(c)}
+    assert counting.embedded - first == new_chunks + len(new_units - old_units)  # chunks + unseen sentences
     assert sorted(report.unchanged) == sorted(p.name for p in tiny_corpus[1:])
     changed = next(p for p in tiny_corpus if p.name == "tiny_plan.txt")  # the same file, edited in place
     with open(changed, "a", encoding="utf-8") as fh:
