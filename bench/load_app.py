@@ -2,10 +2,13 @@
 
 Starts the app in a child process on 127.0.0.1 (a free port), checks every
 answer against expected substrings from the bundled corpus, and writes latency
-percentiles to bench/results_app_load.json. Bounded: every request and the
-whole run have time limits, and the server is stopped at the end.
+percentiles to bench/results_app_load.json. With ``--uploads K`` the same load
+runs a second time while the server takes in K uploads (generated documents of
+``--upload-kb`` each, through the upload handler of the app), and both
+percentiles are reported side by side. Bounded: every request and the whole
+run have time limits, and the server is stopped at the end.
 
-    .venv/bin/python -m bench.load_app [--clients 20] [--questions 10]
+    .venv/bin/python -m bench.load_app [--clients 20] [--questions 10] [--uploads 5 --upload-kb 1000]
 """
 from __future__ import annotations
 
@@ -38,12 +41,43 @@ QUESTIONS = [
     ("静海区2021年计划建设多少个5G基站？", ["310"]),
 ]
 SERVER = """
-import sys
+import json, sys, time
+from pathlib import Path
 from planqa.config import Settings
 from planqa import ui
-settings = Settings().with_overrides({"data_dir": sys.argv[1]})
-ui.launch(settings, host="127.0.0.1", port=int(sys.argv[2]))
+from planqa.rag.service import Assistant
+settings = Settings().with_overrides({"data_dir": sys.argv[1], "max_upload_mb": 50})
+assistant = Assistant(settings)
+ui.launch(settings, host="127.0.0.1", port=int(sys.argv[2]), assistant=assistant, block=False)
+go, files, log = Path(sys.argv[3]), sys.argv[4:], Path(sys.argv[3] + ".json")
+while not go.exists():
+    time.sleep(0.1)
+logic, done = ui.AppLogic(assistant), []
+for f in files:  # one after another, as a person uploading five files would
+    t = time.perf_counter()
+    report = logic.upload([f])[0]
+    done.append({"file": Path(f).name, "s": round(time.perf_counter() - t, 2), "ok": "已入库" in report})
+    log.write_text(json.dumps(done, ensure_ascii=False))
+# leave the knowledge base as it was for the next run
+assistant.remove([d for d, r in assistant.kb.docs.items() if r.origin.startswith("upload:upload_")])
+while True:
+    time.sleep(1)
 """
+
+
+def make_upload(folder: Path, n: int, kb: int) -> Path:
+    """A generated plan of about ``kb`` KB, its numbers unlike any other upload's (no duplicates)."""
+    lines, size, i = [f"试验{n}镇“十四五”规划", "", "一、主要目标", ""], 0, 0
+    while size < kb * 1024:
+        i += 1
+        line = f"到2025年，试验{n}镇第{i}个重点项目完成投资{n * 1000 + i}万元，新增就业岗位{i % 97 + n}个。"
+        lines.append(line)
+        size += len(line.encode("utf-8")) + 1
+        if i % 40 == 0:
+            lines += ["", f"（{i // 40}）第{i // 40}组项目", ""]
+    path = folder / f"upload_{n}.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def free_port() -> int:
@@ -108,29 +142,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--request-timeout", type=float, default=60.0)
     ap.add_argument("--run-timeout", type=float, default=600.0)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results_app_load.json"))
+    ap.add_argument("--uploads", type=int, default=0, help="uploads taken in during a second round of load")
+    ap.add_argument("--upload-kb", type=int, default=1000, help="size of each generated upload")
     args = ap.parse_args(argv)
 
+    work = Path(args.data_dir).parent / "uploads"
+    work.mkdir(parents=True, exist_ok=True)
+    go = work / "go"
+    go.unlink(missing_ok=True)
+    Path(str(go) + ".json").unlink(missing_ok=True)
+    files = [str(make_upload(work, n, args.upload_kb)) for n in range(1, args.uploads + 1)]
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    proc = subprocess.Popen([sys.executable, "-c", SERVER, args.data_dir, str(port)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, args.data_dir, str(port), str(go), *files], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         t0 = time.monotonic()
         wait_ready(url, proc, limit=300)
         print(f"load_app: server ready on {url} in {time.monotonic() - t0:.1f} s")
-        rows: list[dict] = []
-        lock = threading.Lock()
-        threads = [threading.Thread(target=run_client, daemon=True,
-                                    args=(url, i, args.questions, args.request_timeout, rows, lock))
-                   for i in range(args.clients)]
-        start, cpu0 = time.perf_counter(), time.process_time()
-        for th in threads:
-            th.start()
-        deadline = time.monotonic() + args.run_timeout
-        for th in threads:
-            th.join(max(0.0, deadline - time.monotonic()))
-        wall = time.perf_counter() - start
-        client_cpu = time.process_time() - cpu0
+        result = load_round(url, args)
+        if args.uploads:
+            go.touch()
+            busy = load_round(url, args, until=lambda: len(_uploads(go)) >= args.uploads)
+            deadline = time.monotonic() + args.run_timeout
+            while len(_uploads(go)) < args.uploads and time.monotonic() < deadline:
+                time.sleep(1)
+            uploads = _uploads(go)
+            result = {"idle": result, "during_uploads": busy, "uploads": uploads, "upload_kb": args.upload_kb,
+                      "p95_ratio": round(busy["p95_ms"] / result["p95_ms"], 2) if result["p95_ms"] else None,
+                      "errors": result["errors"] + busy["errors"] + sum(not u["ok"] for u in uploads)
+                      + args.uploads - len(uploads)}
     finally:
         proc.terminate()
         try:
@@ -138,9 +179,43 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["server_cpu_s_incl_startup"] = round(children.ru_utime + children.ru_stime, 1)
+    result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    result["when"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in result.items() if k != "machine"}, ensure_ascii=False))
+    return 0 if result["errors"] == 0 else 1
+
+
+def _uploads(go: Path) -> list[dict]:
+    try:
+        return json.loads(Path(str(go) + ".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+
+def load_round(url: str, args, until=None) -> dict:
+    """One round of ``clients`` × ``questions``; with ``until``, rounds repeat until it holds (uploads done)."""
+    rows: list[dict] = []
+    lock = threading.Lock()
+    start, cpu0 = time.perf_counter(), time.process_time()
+    deadline = time.monotonic() + args.run_timeout
+    while True:
+        threads = [threading.Thread(target=run_client, daemon=True,
+                                    args=(url, i, args.questions, args.request_timeout, rows, lock))
+                   for i in range(args.clients)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join(max(0.0, deadline - time.monotonic()))
+        if until is None or until() or time.monotonic() > deadline:
+            break
+    wall = time.perf_counter() - start
+    client_cpu = time.process_time() - cpu0
     with lock:
         rows = list(rows)
-    expected = args.clients * args.questions
+    rounds = max(1, round(len(rows) / max(args.clients * args.questions, 1)))
+    expected = args.clients * args.questions * rounds
     ok = [r["ms"] for r in rows if r["ok"]]
     errors = [r for r in rows if not r["ok"]]
     result = {
@@ -151,15 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         "chain_p50_ms": round(percentile([r["chain_ms"] for r in rows if r["ok"]], 50), 1),
         "chain_p95_ms": round(percentile([r["chain_ms"] for r in rows if r["ok"]], 95), 1), "mean_ms": round(statistics.fmean(ok), 1) if ok else None,
         "wall_s": round(wall, 2), "throughput_qps": round(len(rows) / wall, 1) if wall else None,
-        "cpu_s": {"clients": round(client_cpu, 1),
-                  "server_incl_startup": round(children.ru_utime + children.ru_stime, 1)},
+        "client_cpu_s": round(client_cpu, 1),
         "error_samples": [r["error"] for r in errors[:5]],
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in result.items() if k != "machine"}, ensure_ascii=False))
-    return 0 if result["errors"] == 0 else 1
+    return result
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def _settings_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("settings (override planqa.toml and PLANQA_* variables)")
     g.add_argument("--config", metavar="FILE", help="config file (default ./planqa.toml)")
     g.add_argument("--data-dir", dest="data_dir", metavar="DIR", help="knowledge base directory")
-    g.add_argument("--embedder", help="embedding backend: use-multilingual | sentence-transformers")
+    g.add_argument("--embedder", help="embedding backend: e5 | use-multilingual | sentence-transformers")
     g.add_argument("--embedding-model", dest="embedding_model", metavar="ID_OR_PATH",
                    help="sentence-transformers model id or local path")
     g.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders")
     p.add_argument("--rebuild", action="store_true", help="discard the index and rebuild it")
     p.add_argument("--if-missing", action="store_true", help="only build when no index exists yet")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="also take in files whose content is already stored under another name")
+    _settings_flags(p)
+
+    p = sub.add_parser("recover", help="rebuild a lost or damaged manifest from the knowledge base's own records")
     _settings_flags(p)
 
     p = sub.add_parser("docs", help="list the documents in the knowledge base")
@@ -176,12 +181,26 @@ def cmd_ingest(args, settings: Settings) -> int:
         return 0
     paths = args.paths or bundled_paths()
     try:
-        report = assistant.ingest(paths, rebuild=args.rebuild, progress=_progress)
+        report = assistant.ingest(paths, rebuild=args.rebuild, progress=_progress,
+                                  allow_duplicates=args.allow_duplicates)
     except KnowledgeBaseError as exc:
         raise UserError(str(exc)) from None
     for line in report.lines():
         print(line)
     return 1 if report.skipped and not (report.added or report.replaced or report.unchanged) else 0
+
+
+@command("recover")
+def cmd_recover(args, settings: Settings) -> int:
+    from planqa.rag.kb_recover import recover_manifest
+    from planqa.rag.knowledge_base import KnowledgeBaseError, kb_dir
+
+    try:
+        n = recover_manifest(settings)
+    except KnowledgeBaseError as exc:
+        raise UserError(str(exc)) from None
+    print(f"已重建清单：{n} 个文档（{kb_dir(settings) / 'manifest.json'}）")
+    return 0
 
 
 @command("docs")
@@ -202,7 +221,7 @@ def cmd_docs(args, settings: Settings) -> int:
         within = "".join(u for u in (m.province, m.city, m.county) if u and not m.place.endswith(u))
         place = f"{m.place}（{within}）" if within and not m.place.startswith(within) else m.place
         issued = " · ".join(x for x in (m.issuer, m.doc_number) if x)
-        print(f"{rec.doc_id}\n    {m.title}\n    {place} · {m.level} · {m.doc_type} · {m.period} · "
+        print(f"{rec.doc_id}  （{rec.source}）\n    {m.title}\n    {place} · {m.level} · {m.doc_type} · {m.period} · "
               f"{m.date or '日期未注明'} · {rec.chunks} 个片段 · {rec.tables} 张表{flag}"
               + (f"\n    {issued}" if issued else ""))
     return 0
@@ -234,6 +253,8 @@ def _read_question_file(path: str) -> list[tuple[str, str]]:
                     raise UserError(f"{path}:{n}: 需要 JSON 对象，含 question 字段") from None
     except OSError as exc:
         raise UserError(f"找不到或无法读取问题文件 {path}（{exc.strerror}）") from None
+    except UnicodeDecodeError:
+        raise UserError(f"问题文件 {path} 不是 UTF-8 编码：请另存为 UTF-8 后重试") from None
     return out
 
 
@@ -247,12 +268,13 @@ def cmd_ask(args, settings: Settings) -> int:
     if bool(args.question) == bool(args.questions):
         raise UserError("ask: give one question, or --questions FILE.jsonl")
     items = _read_question_file(args.questions) if args.questions else [(None, args.question)]
-    filters = Filters(tuple(args.doc), tuple(args.place), tuple(args.doc_type))
     assistant = _assistant(settings)
     try:
         stale = assistant.kb.stale_sources()
+        docs = tuple(assistant.kb.resolve(args.doc))
     except KnowledgeBaseError as exc:
         raise UserError(str(exc)) from None
+    filters = Filters(docs, tuple(args.place), tuple(args.doc_type))
     if stale:
         print(f"planqa: 注意：源文件在入库后已改动：{'、'.join(stale)}（运行 planqa ingest 更新知识库）",
               file=sys.stderr)
@@ -380,10 +402,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.cmd:
         parser.print_help()
         return 0
+    from planqa.embeddings.base import EmbeddingError
+
     try:
         settings = load_settings(parse_overrides(args), getattr(args, "config", None))
         return COMMANDS[args.cmd](args, settings)
-    except (UserError, ConfigError) as exc:
+    except (UserError, ConfigError, EmbeddingError) as exc:
         print(f"planqa: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -32,19 +33,22 @@ class Settings:
     chunk_size: int = 300
     chunk_min: int = 60
     # embeddings
-    embedder: str = "use-multilingual"  # or "sentence-transformers"
+    embedder: str = "e5"  # or "use-multilingual", "sentence-transformers"
     embedding_model: str = ""  # model id or local path for sentence-transformers
-    embed_threads: int = 1
+    embed_threads: int = 2
     embed_batch_size: int = 32
+    embed_cache: bool = True  # reuse passage vectors by (model, text) across ingests and rebuilds
+    embed_cache_dir: str = ""  # where that cache lives ("" = <data_dir>/cache/vectors); may be shared
     # index
     index_type: str = "auto"  # flat | hnsw | ivf | ivfpq | auto
     index_auto_threshold: int = 200_000
     # retrieval
     top_k: int = 10
     retrieval_mode: str = "hybrid"  # hybrid | bm25 | dense
-    fusion_k: int = 10
+    # weighted RRF, chosen for e5 by leave-one-document-out CV on the dev set (bench/cv_weights.py)
+    fusion_k: int = 3
     bm25_weight: float = 1.0
-    dense_weight: float = 0.02
+    dense_weight: float = 0.3
     candidates: int = 50
     rerank: bool = False
     reranker_model: str = ""
@@ -55,13 +59,15 @@ class Settings:
     llm_api_key_env: str = "PLANQA_LLM_API_KEY"
     llm_timeout: float = 30.0
     refuse_threshold: float = 0.15
-    semantic_weight: float = 0.3  # weight of embedding similarity when choosing answer sentences
+    semantic_weight: float = 0.15  # weight of embedding similarity when choosing answer sentences (CV, as above)
     max_question_chars: int = 500
     # serving
     host: str = "127.0.0.1"
     port: int = 7860
     max_upload_mb: int = 20
     max_upload_files: int = 10
+    # ingest: follow symbolic links found inside folders given to ingest
+    follow_symlinks: bool = False
 
     def with_overrides(self, values: Mapping[str, Any], source: str = "cli") -> "Settings":
         """A copy with ``values`` applied (None values are ignored)."""
@@ -189,3 +195,32 @@ def load_settings(cli: Mapping[str, Any] | None = None, config_file: str | None 
 def env_flag(name: str) -> str:
     """Read a non-setting environment variable (e.g. GRADIO_SERVER_PORT, app login)."""
     return os.environ.get(name, "")
+
+
+def admin_users() -> set[str]:
+    """App users allowed to upload and remove documents ($PLANQA_APP_ADMINS, comma-separated; empty: everyone)."""
+    return {u.strip() for u in os.environ.get(ENV_PREFIX + "APP_ADMINS", "").split(",") if u.strip()}
+
+
+_SECRET_PATTERNS = (
+    re.compile(r"(?i)(bearer\s+)[^\s'\",;]+"),
+    re.compile(r"(?i)((?:api[_-]?key|token|password|secret)[\"']?\s*[:=]\s*[\"']?)[^\s'\",;&]+"),
+    re.compile(r"\b(sk-)[A-Za-z0-9_\-]{6,}"),
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with secrets blanked: the configured API keys' values, bearer tokens, ``sk-…`` keys.
+
+    >>> redact("401: header Authorization: Bearer sk-abc123456789 rejected")
+    '401: header Authorization: Bearer *** rejected'
+    >>> redact("api_key=s3cr3t&x=1")
+    'api_key=***&x=1'
+    """
+    for name, value in os.environ.items():
+        if value and len(value) >= 6 and (name.endswith("API_KEY") or name.endswith("_TOKEN")
+                                          or name == ENV_PREFIX + "APP_PASSWORD"):
+            text = text.replace(value, "***")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(lambda m: m.group(1) + "***", text)
+    return text

@@ -241,18 +241,42 @@ def source_line(c: dict, compact: bool = False) -> str:
     return f"[{c['n']}] {where}（{c.get('source', '')}，{lines_label(c['start_line'], c['end_line'])}）"
 
 
+def md_literal(text: str) -> str:
+    """``text`` shown as written in Markdown: HTML escaped, emphasis, code and link marks backslashed.
+
+    Document text and questions are data: an ``<img>`` in a document must be
+    shown, not fetched, ``*`` must not turn into italics, a line must not turn into
+    a heading or a quote. Markers such as [1] stay as they are.
+
+    >>> md_literal("<img src=x> 1*2 [1] [a](http://x) snake_case _x_")
+    '&lt;img src=x&gt; 1\\\\*2 [1] [a]\\\\(http://x) snake_case \\\\_x\\\\_'
+    >>> md_literal("# 标题")
+    '\\\\# 标题'
+    """
+    text = html.escape(text, quote=False)
+    text = re.sub(r"([\\`*~])", r"\\\1", text)
+    text = re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", text)  # snake_case stays; _x_ would be emphasis
+    text = text.replace("](", "]\\(")
+    text = re.sub(r"(?m)^(\s*)([#>+=|-]|\d+[.)])", r"\1\\\2", text)
+    return text.replace("\n", "  \n")
+
+
 def render_chat_message(answer: dict) -> str:
-    """The assistant's chat message: answer with [n] markers, notices, then a short source list."""
+    """The assistant's chat message: answer with [n] markers, notices, then a short source list.
+
+    Every piece of text from documents, questions or errors is shown literally (``md_literal``),
+    so the displayed answer is exactly the verified one.
+    """
     if answer.get("error"):
-        return f"**无法回答**：{answer['error']}"
+        return f"**无法回答**：{md_literal(answer['error'])}"
     out = []
     if answer.get("refused"):
         out.append("**未找到依据**")
-    out.append(answer.get("answer", ""))
-    out += [f"> 提示：{note}" for note in answer.get("notices", [])]
+    out.append(md_literal(answer.get("answer", "")))
+    out += [f"> 提示：{md_literal(note)}" for note in answer.get("notices", [])]
     cites = answer.get("citations", [])
     if cites:
-        out.append("**来源**\n\n" + "\n".join(f"- {source_line(c, compact=True)}" for c in cites))
+        out.append("**来源**\n\n" + "\n".join(f"- {md_literal(source_line(c, compact=True))}" for c in cites))
     return "\n\n".join(out)
 
 
@@ -260,7 +284,7 @@ def chat_messages(turns: Iterable[dict]) -> list[dict]:
     """Chatbot messages (role/content dicts) for the conversation so far."""
     msgs = []
     for t in turns:
-        msgs.append({"role": "user", "content": t.get("question", "")})
+        msgs.append({"role": "user", "content": md_literal(t.get("question", ""))})
         msgs.append({"role": "assistant", "content": render_chat_message(t)})
     return msgs
 
@@ -360,8 +384,11 @@ def check_uploads(files: Sequence[tuple[str, int]], max_mb: int, max_files: int,
     return problems
 
 
-def render_ingest_report(report, renamed: dict[str, str] | None = None) -> str:
-    """Markdown summary of an ``IngestReport``: what was added, replaced, unchanged and skipped."""
+def render_ingest_report(report, renamed: dict[str, str] | None = None, rejected: Sequence[str] = ()) -> str:
+    """Markdown summary of an ``IngestReport``: what was added, replaced, unchanged, duplicate and skipped.
+
+    ``rejected``: reasons for files refused before ingest (too big, empty, wrong type).
+    """
     back = {v: k for k, v in (renamed or {}).items()}
     name = lambda s: back.get(s, s)  # noqa: E731 - show the user's own file name
     out = []
@@ -371,8 +398,11 @@ def render_ingest_report(report, renamed: dict[str, str] | None = None) -> str:
         out.append("**已更新**：" + "、".join(name(s) for s in report.replaced))
     if report.unchanged:
         out.append("**内容未变，未重复入库**：" + "、".join(name(s) for s in report.unchanged))
+    for a, b in getattr(report, "duplicates", ()):
+        out.append(f"**内容重复，未入库**：{name(a)} 与已入库的 {name(b)} 相同")
     for err in report.skipped:
         out.append(f"**未入库** {name(Path(err.path).name)}：{err.reason}")
+    out += [f"**未入库** {reason}" for reason in rejected]
     out.append(f"知识库现有 {report.documents} 个文档、{report.chunks} 个片段。"
                + ("新文档已可提问。" if report.added or report.replaced else "知识库未改变。"))
     return "\n\n".join(out)

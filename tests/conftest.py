@@ -30,10 +30,16 @@ def tmp_index(tmp_path, tiny_corpus):
 
 
 @pytest.fixture(scope="session")
-def bundled_assistant(tmp_path_factory):
-    """The real pipeline over the real bundled corpus with the real default models (built once)."""
+def bundled_assistant(tmp_path_factory, request):
+    """The real pipeline over the real bundled corpus with the real default models (built once).
+
+    The knowledge base is built afresh each session; the passage vectors come from a cache kept
+    in pytest's cache folder (content-addressed by model and text), so only the first session
+    on a machine pays for embedding the corpus.
+    """
     from planqa.rag.service import Assistant
 
-    assistant = Assistant(make_settings(tmp_path_factory.mktemp("bundled-kb")))
+    vectors = request.config.cache.mkdir("planqa-vectors")
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp("bundled-kb"), embed_cache_dir=str(vectors)))
     assistant.ingest(bundled_paths())
     return assistant

@@ -110,7 +110,7 @@ def test_ingest_remove_cycle(capsys, tmp_path, tiny_corpus):
     code, out, _ = run(capsys, "remove", "--data-dir", d, "tiny_report.md")
     assert code == 0 and "tiny_report" in out
     code, _, err = run(capsys, "remove", "--data-dir", d, "nothing-here")
-    assert code == 2 and "not in the knowledge base" in err
+    assert code == 2 and "知识库中没有这些文档：nothing-here" in err
 
 
 @pytest.mark.slow

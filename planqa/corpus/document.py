@@ -5,6 +5,8 @@ and the tests; it does no embedding or indexing.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +20,8 @@ from planqa.corpus.tables import Table, find_tables
 from planqa.types import Chunk, Document
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+log = logging.getLogger(__name__)
 CATALOG_NAME = "catalog.toml"
 
 
@@ -28,14 +32,23 @@ class ParsedDocument:
     chunks: tuple[Chunk, ...]
 
 
+MAX_ID_CHARS = 60  # a stored file is named after its id: keep it far below 255 bytes
+
+
 def doc_id_for(source: str) -> str:
-    """A document id from its file name: the stem, with unsafe characters replaced.
+    """A readable document id from a file name: the stem with unsafe characters replaced, ≤ 60 characters.
+
+    The knowledge base makes it unique (see ``planqa.rag.doc_ids``).
 
     >>> doc_id_for("新河街道 规划(2021).docx")
     '新河街道_规划_2021'
+    >>> len(doc_id_for("镇" * 300 + ".txt"))
+    60
     """
-    stem = Path(source).stem
-    return re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", stem).strip("_") or "doc"
+    stem = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", Path(source).stem).strip("._") or "doc"
+    if len(stem) > MAX_ID_CHARS:
+        stem = stem[:MAX_ID_CHARS - 9] + "-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+    return stem
 
 
 def parse_text(loaded: LoadedText, chunk_size: int = 300, chunk_min: int = 60,
@@ -65,22 +78,27 @@ def bundled_catalog() -> dict[str, dict]:
     return load_catalog(BUNDLED_DIR / CATALOG_NAME)
 
 
-def parse_paths(paths, chunk_size: int = 300, chunk_min: int = 60, progress=None
+def parse_paths(paths, chunk_size: int = 300, chunk_min: int = 60, progress=None,
+                max_bytes: int = DEFAULT_MAX_BYTES, follow_symlinks: bool = False
                 ) -> tuple[list[ParsedDocument], list[LoadError]]:
     """Load and parse files and folders; bad files are reported, the rest goes on.
 
-    ``progress`` is an optional callable ``(done, total, name)``.
+    ``progress`` is an optional callable ``(done, total, name)``; ``max_bytes`` refuses
+    larger files (and .docx files that expand far beyond it).
     """
-    files, errors = iter_files(paths)
+    files, errors = iter_files(paths, follow_symlinks=follow_symlinks)
     catalog = bundled_catalog()
     for folder in {p.parent for p in files}:
         catalog.update(load_catalog(folder / CATALOG_NAME))
     parsed: list[ParsedDocument] = []
     for n, path in enumerate(files, 1):
         try:
-            parsed.append(parse_text(load_file(path), chunk_size, chunk_min, catalog))
+            parsed.append(parse_text(load_file(path, max_bytes), chunk_size, chunk_min, catalog))
         except LoadError as err:
             errors.append(err)
+        except Exception as exc:  # noqa: BLE001 - one file the parser cannot read must not drop the batch
+            log.exception("parsing %s failed", path)
+            errors.append(LoadError(path, f"无法解析（{type(exc).__name__}），已跳过"))
         if progress:
             progress(n, len(files), path.name)
     return parsed, errors

@@ -212,6 +212,10 @@ def _html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
+EXPANSION_FACTOR = 5  # a .docx may expand to this many times the size limit of a file
+MAX_RATIO = 100  # … and to at most this many times its own size (beyond: a decompression bomb)
+
+
 def _docx_text(data: bytes, max_bytes: int) -> str:
     """Paragraphs and table rows of a .docx body in document order."""
     import zipfile
@@ -219,8 +223,11 @@ def _docx_text(data: bytes, max_bytes: int) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         if "word/document.xml" not in zf.namelist():
             raise ValueError("压缩包里没有 word/document.xml")
-        if sum(info.file_size for info in zf.infolist()) > max_bytes:
-            raise ValueError(f"解压后超过 {max_bytes} 字节")
+        expanded = sum(info.file_size for info in zf.infolist())
+        if expanded > EXPANSION_FACTOR * max_bytes or (expanded > 10 * 2**20 and expanded > MAX_RATIO * len(data)):
+            raise _Unloadable(f"解压后有 {expanded / 2**20:.0f} MB（文件本身 {len(data) / 2**20:.1f} MB），"
+                              f"超过解压上限（{EXPANSION_FACTOR} 倍文件大小上限，或 {MAX_RATIO} 倍文件本身）："
+                              "请另存为较小的文件或 .txt 后再上传")
     import docx
     from docx.table import Table
 
@@ -327,18 +334,24 @@ def load_file(path: str | Path, max_bytes: int = 200 * 1024 * 1024) -> LoadedTex
                       fingerprint=hashlib.sha256(data).hexdigest(), fmt=fmt, encoding=encoding)
 
 
+_LINK = "是符号链接，未跟随（直接给出链接指向的文件，或设置 follow_symlinks=true）"
+
+
 def _hidden(name: str) -> bool:
     return name.startswith(".") or name.startswith("~$")  # ~$x.docx: Office lock files
 
 
-def iter_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[LoadError]]:
+def iter_files(paths: Iterable[str | Path], follow_symlinks: bool = False) -> tuple[list[Path], list[LoadError]]:
     """Expand files and folders into the supported files to load.
 
     Folders are walked recursively in sorted order, skipping hidden files and
-    folders (and Office ``~$`` lock files). Each file appears once.
+    folders (and Office ``~$`` lock files). Each file appears once. Symbolic
+    links met inside a folder are reported and not followed unless ``follow_symlinks``
+    (a link named by the user is theirs to give).
 
     Args:
         paths: files and/or folders, as the user gave them.
+        follow_symlinks: follow links found inside folders.
 
     Returns:
         ``(files, errors)``: supported files in order, and a ``LoadError`` for each
@@ -361,9 +374,17 @@ def iter_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[LoadError]
         path = Path(raw)
         if path.is_dir():
             found = []
-            for root, dirs, names in os.walk(path):
+            for root, dirs, names in os.walk(path, followlinks=follow_symlinks):
                 dirs[:] = [d for d in dirs if not _hidden(d)]
-                found.extend(Path(root, n) for n in names if not _hidden(n))
+                if not follow_symlinks:
+                    errors.extend(LoadError(Path(root, d), _LINK) for d in dirs if Path(root, d).is_symlink())
+                for n in names:
+                    if _hidden(n):
+                        continue
+                    if not follow_symlinks and Path(root, n).is_symlink():
+                        errors.append(LoadError(Path(root, n), _LINK))
+                    else:
+                        found.append(Path(root, n))
             for file in sorted(found, key=lambda p: p.relative_to(path).parts):
                 add(file)
         elif path.exists():

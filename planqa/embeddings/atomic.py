@@ -1,10 +1,13 @@
 """Crash-safe writes: a whole directory (``atomic_write_dir``) or one text file (``atomic_write_text``).
 
+Also ``sha256_file``, the checksum the stores write beside their files.
+
 Readers see the old version or the new one, never a mix. Assumes one writer at a
 time per target; it does not lock.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -12,6 +15,15 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def backup_path(target: str | os.PathLike) -> Path:

@@ -5,6 +5,8 @@ Defines the contract only: no model code here, and importing this module loads n
 from __future__ import annotations
 
 import importlib
+import threading
+from collections import OrderedDict
 from typing import Callable, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
@@ -14,6 +16,7 @@ from planqa.config import Settings
 # Modules holding the shipped backends; imported on first registry lookup so that
 # each can ``@register`` itself without this module importing them at import time.
 _BUILTIN_MODULES = (
+    "planqa.embeddings.e5",
     "planqa.embeddings.use_multilingual",
     "planqa.embeddings.sentence_transformers_backend",
 )
@@ -120,6 +123,37 @@ def as_text_list(texts: list[str]) -> list[str]:
     if bad is not None:
         raise TypeError(f"texts must be strings, got {type(bad).__name__}")
     return texts
+
+
+class QueryMemo:
+    """The last few query vectors by text, so one question is embedded once for retrieval and answering.
+
+    >>> memo = QueryMemo(size=2)
+    >>> calls = []
+    >>> embed = lambda t: calls.append(t) or np.ones(2, np.float32)
+    >>> _ = memo.get("a", embed); _ = memo.get("a", embed); calls
+    ['a']
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, embed: Callable[[str], np.ndarray]) -> np.ndarray:
+        """The vector of ``text``, computed with ``embed`` only when not remembered (a read-only array)."""
+        with self._lock:
+            vec = self._items.get(text)
+            if vec is not None:
+                self._items.move_to_end(text)
+                return vec
+        vec = np.asarray(embed(text), dtype=np.float32)
+        vec.setflags(write=False)  # shared between callers: nobody may change it in place
+        with self._lock:
+            self._items[text] = vec
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return vec
 
 
 def _import_builtins() -> None:

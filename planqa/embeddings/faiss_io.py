@@ -5,7 +5,6 @@ Writes go through ``atomic_write_dir``; every problem found on load becomes an
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from planqa.embeddings.atomic import atomic_write_dir, recover_dir
+from planqa.embeddings.atomic import atomic_write_dir, recover_dir, sha256_file
 
 FORMAT = "planqa-vector-index"
 VERSION = 1
@@ -50,7 +49,7 @@ def write_dir(directory: Path, info: dict[str, Any], vectors: np.ndarray, ids: n
         np.save(tmp / IDS_FILE, ids, allow_pickle=False)
         if faiss_index is not None:
             faiss.write_index(faiss_index, str(tmp / FAISS_FILE))
-        files = {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in sorted(tmp.iterdir())}
+        files = {p.name: {"bytes": p.stat().st_size, "sha256": sha256_file(p)} for p in sorted(tmp.iterdir())}
         doc = {"format": FORMAT, "version": VERSION, **info, "files": files}
         (tmp / INFO_FILE).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n",
                                      encoding="utf-8")
@@ -114,7 +113,7 @@ def _verify(path: Path, facts: Any) -> None:
     if size != facts.get("bytes"):
         raise IndexCorruptError(path, f"is {size} bytes, {INFO_FILE} says {facts.get('bytes')} "
                                 "(truncated or altered)")
-    if _sha256(path) != facts.get("sha256"):
+    if sha256_file(path) != facts.get("sha256"):
         raise IndexCorruptError(path, f"contents do not match the checksum in {INFO_FILE} "
                                 "(altered or corrupt)")
 
@@ -155,11 +154,3 @@ def _faiss_reason(exc: Exception) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
     match = re.search(r" at \S+:\d+: (.*)$", text)
     return (match.group(1) if match else text)[:200]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -37,6 +37,7 @@ class UseMultilingualEmbedder:
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        self._run = threading.Lock()  # one forward pass at a time: an ingest batch, then a question
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "UseMultilingualEmbedder":
@@ -104,7 +105,8 @@ class UseMultilingualEmbedder:
             starts = tqdm(starts, total=len(starts), desc="embedding", unit="batch")
         for start in starts:
             batch = texts[start:start + self.batch_size]
-            out[start:start + len(batch)] = self._model.encode(batch)
+            with self._run:
+                out[start:start + len(batch)] = self._model.encode(batch)
         return normalize_rows(out)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -112,5 +114,6 @@ class UseMultilingualEmbedder:
         if not isinstance(text, str):
             raise TypeError(f"query must be a str, got {type(text).__name__}")
         self.load()
-        return normalize_rows(self._model.encode([text]))[0]
+        with self._run:
+            return normalize_rows(self._model.encode([text]))[0]
 

@@ -230,7 +230,11 @@ def load_questions(path: str | Path, doc_texts: Mapping[str, str] | None = None)
     problems: list[str] = []
     questions: list[Question] = []
     first_line_of: dict[str, int] = {}
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise QuestionFileError([f"{path.name}: 不是 UTF-8 编码：请另存为 UTF-8 后重试"], str(path)) from None
+    for lineno, raw in enumerate(content.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

@@ -72,8 +72,9 @@ class ExtractiveAnswerer:
 
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
                  embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
-                 tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None):
+                 tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None, sentence_vectors=None):
         self.idf = idf
+        self.sentence_vectors = sentence_vectors  # candidates' vectors stored at ingest (``SentenceVectors``)
         self.tokenize = tokenize
         self.doc_freq = doc_freq
         self.embedder = embedder
@@ -279,8 +280,10 @@ class ExtractiveAnswerer:
         if self.embedder is None or not self.semantic_weight or not units:
             return
         head = units[: self.semantic_top]
-        q = self.embedder.embed_query(question)
-        vecs = self.embedder.embed_documents([u.text for u in head])
+        q = self.embedder.embed_query(question)  # remembered from retrieval by the embedder
+        texts = [u.text for u in head]
+        vecs = (self.sentence_vectors.vectors_for(texts) if self.sentence_vectors is not None
+                else self.embedder.embed_documents(texts))
         for u, sim in zip(head, vecs @ q):
             u.score += self.semantic_weight * float(sim)
         head.sort(key=lambda u: -u.score)

@@ -1,7 +1,8 @@
 """The persisted knowledge base: documents, chunks, their vectors (FAISS) and BM25 tokens.
 
-One directory, written atomically as a whole (write aside, then swap), with a
-JSON manifest that records how it was built so a mismatch is caught on load.
+One directory, written atomically as a whole (write aside, then swap) under a
+cross-process writer lock, with a JSON manifest that records how it was built
+and the checksum of every file, so a mismatch or damage is caught on load.
 No pickle: JSON, JSONL, .npy (allow_pickle=False) and FAISS's own format.
 """
 from __future__ import annotations
@@ -10,52 +11,30 @@ import hashlib
 import json
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-from planqa import __version__
 from planqa.config import Settings
 from planqa.corpus.document import ParsedDocument
-from planqa.embeddings.atomic import atomic_write_dir, recover_dir
+from planqa.embeddings.atomic import atomic_write_dir
 from planqa.embeddings.faiss_store import IndexCorruptError, VectorIndex
+from planqa.rag import kb_files
+from planqa.rag.doc_ids import Placement, origin_of, place_documents, relabel
+from planqa.rag.kb_files import KnowledgeBaseError
+from planqa.rag.kb_records import DocRecord, Staged, missing_manifest_message, write_manifest
 from planqa.rag.bm25 import BM25Index, index_text
 from planqa.rag.query import PlaceIndex, place_aliases
+from planqa.rag.sentence_vectors import SentenceVectors, SentenceVectorsError
 from planqa.rag.tokenize import ChineseTokenizer
-from planqa.types import Chunk, DocMeta
+from planqa.types import Chunk
 
-FORMAT = 1
 PARSER_VERSION = 8  # bump when parsing/chunking output changes
 _REBUILD = "run `planqa ingest --rebuild`"
-
-
-class KnowledgeBaseError(RuntimeError):
-    """The knowledge base is missing, stale, mismatched or corrupt; the message says the fix."""
-
-
-@dataclass(frozen=True)
-class DocRecord:
-    doc_id: str
-    source: str
-    path: str
-    fingerprint: str
-    size: int
-    mtime: float
-    meta: DocMeta
-    chunks: int
-    tables: int
-
-    def to_dict(self) -> dict:
-        return {"doc_id": self.doc_id, "source": self.source, "path": self.path,
-                "fingerprint": self.fingerprint, "size": self.size, "mtime": self.mtime,
-                "meta": self.meta.to_dict(), "chunks": self.chunks, "tables": self.tables}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "DocRecord":
-        return cls(d["doc_id"], d["source"], d.get("path", ""), d["fingerprint"], int(d.get("size", 0)),
-                   float(d.get("mtime", 0)), DocMeta(**d["meta"]), int(d["chunks"]), int(d.get("tables", 0)))
+RECORDS = "records.json"
+_OPEN_TRIES = 3  # a writer may swap the directory while a reader loads it: read again
 
 
 def kb_dir(settings: Settings) -> Path:
@@ -78,6 +57,7 @@ class KnowledgeBase:
         self.chunks: list[Chunk] = []
         self.tokens: list[list[str]] = []
         self.vectors = np.zeros((0, 0), dtype=np.float32)
+        self.sentences = SentenceVectors(settings, embedder)  # answer candidates' vectors (+ vector cache)
         self._vindex: VectorIndex | None = None
         self._bm25: BM25Index | None = None
         self._tokenizer: ChineseTokenizer | None = None
@@ -85,30 +65,63 @@ class KnowledgeBase:
         self._df: dict[str, int] | None = None
         self._by_doc: dict[str, list[Chunk]] | None = None
         self._texts: dict[str, str] = {}  # document texts added in this session (others read on demand)
+        self._files: dict[str, str] = {}  # relative path → sha256, as the manifest records them
+        self.generation = 0  # saves so far; a writer that finds a newer one on disk merges into it
+        self.stamp: tuple | None = None  # manifest identity when loaded or saved (see kb_files.manifest_stamp)
 
     # ---- loading -------------------------------------------------------------------------
     @staticmethod
     def exists(settings: Settings) -> bool:
-        recover_dir(kb_dir(settings))
-        return (kb_dir(settings) / "manifest.json").exists()
+        root = kb_dir(settings)
+        kb_files.try_recover(root)
+        return (root / "manifest.json").exists()
+
+    @staticmethod
+    def orphaned(settings: Settings) -> bool:
+        """Data without a manifest: never to be overwritten by an automatic ingest."""
+        root = kb_dir(settings)
+        return not KnowledgeBase.exists(settings) and kb_files.has_data(root)
 
     @classmethod
     def open(cls, settings: Settings, embedder) -> "KnowledgeBase":
         """Load the stored knowledge base and check it matches ``settings`` and ``embedder``."""
-        kb = cls(settings, embedder)
         root = kb_dir(settings)
-        recover_dir(root)
+        for attempt in range(_OPEN_TRIES):
+            stamp = kb_files.manifest_stamp(root)
+            try:
+                return cls._open_once(settings, embedder, root)
+            except KnowledgeBaseError:
+                if attempt + 1 == _OPEN_TRIES or kb_files.manifest_stamp(root) == stamp:
+                    raise  # not a swap under our feet: really damaged
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _open_once(cls, settings: Settings, embedder, root: Path) -> "KnowledgeBase":
+        kb = cls(settings, embedder)
+        kb_files.try_recover(root)
         manifest_path = root / "manifest.json"
         if not manifest_path.exists():
+            if kb_files.has_data(root):
+                raise KnowledgeBaseError(missing_manifest_message(root))
             raise KnowledgeBaseError(f"no knowledge base in {root}: run `planqa ingest` first")
+        kb.stamp = kb_files.manifest_stamp(root)
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             kb.docs = {d["doc_id"]: DocRecord.from_dict(d) for d in manifest["documents"]}
             sig = manifest["signature"]
+            kb._files = dict(manifest.get("files", {}))
+            kb.generation = int(manifest.get("generation", 0))
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise KnowledgeBaseError(f"{manifest_path} is corrupt ({exc}): {_REBUILD}") from None
+            hint = "运行 planqa recover 从知识库自带的记录重建清单，或 " if (root / RECORDS).exists() else ""
+            raise KnowledgeBaseError(f"{manifest_path} is corrupt ({exc}): {hint}{_REBUILD}") from None
         kb._check_signature(sig)
+        kb_files.verify(root, kb._files)
         kb._load_rows(root, manifest)
+        try:
+            kb.sentences = SentenceVectors.load(root, settings, embedder)
+        except SentenceVectorsError as exc:
+            raise KnowledgeBaseError(f"{exc}: {_REBUILD}") from None
         return kb
 
     def _check_signature(self, stored: dict) -> None:
@@ -198,6 +211,12 @@ class KnowledgeBase:
         d = self.doc_freq(term)
         return math.log((n - d + 0.5) / (d + 0.5) + 1.0)
 
+    def warm(self) -> None:
+        """Build every derived index now (a writer calls this before swapping a new version in)."""
+        _ = self.bm25, self.vector_index, self.places, self.tokenizer
+        self.doc_freq("")
+        self._text_chunks("")  # builds the per-document chunk index for all documents
+
     def copy(self) -> "KnowledgeBase":
         """An independent copy to change while readers keep using this one (then swap it in)."""
         other = KnowledgeBase(self.settings, self.embedder)
@@ -206,48 +225,122 @@ class KnowledgeBase:
         other.tokens = list(self.tokens)
         other.vectors = self.vectors.copy()
         other._texts = dict(self._texts)
+        other._files = dict(self._files)
+        other.generation, other.stamp = self.generation, self.stamp
+        other.sentences = self.sentences.copy()
         return other
 
     def _invalidate(self) -> None:
         self._vindex = self._bm25 = self._tokenizer = self._places = self._df = self._by_doc = None
 
     # ---- changes -------------------------------------------------------------------------
-    def add(self, parsed: Iterable[ParsedDocument], progress: Callable[[str], None] | None = None) -> dict:
-        """Add or replace documents; unchanged ones are skipped, only new chunks are embedded."""
-        summary = {"added": [], "replaced": [], "unchanged": []}
-        new_docs = []
-        for pd in parsed:
-            old = self.docs.get(pd.doc.doc_id)
-            if old and old.fingerprint == pd.doc.fingerprint:
-                summary["unchanged"].append(pd.doc.source)
+    def add(self, parsed: Iterable[ParsedDocument], progress: Callable[[str], None] | None = None,
+            origins: dict[str, str] | None = None, allow_duplicates: bool = False) -> dict:
+        """Add or replace documents; unchanged ones and duplicates are skipped, only new chunks embedded."""
+        return self.apply(self.stage(parsed, progress, origins), progress, allow_duplicates)
+
+    def stage(self, parsed: Iterable[ParsedDocument], progress: Callable[[str], None] | None = None,
+              origins: dict[str, str] | None = None) -> list[Staged]:
+        """Tokenise and embed, ahead of taking the writer lock, what this knowledge base would take in."""
+        items = [(pd, origin_of(pd, origins)) for pd in parsed]
+        plan = place_documents(items, self._stored())
+        todo = [pd for (pd, _), p in zip(items, plan) if p.action in ("add", "replace")]
+        tokens, vecs, units = self._embed([c for pd in todo for c in pd.chunks], progress)
+        out, row = [], 0
+        for (pd, origin), p in zip(items, plan):
+            if p.action not in ("add", "replace"):
+                out.append(Staged(pd, origin))
                 continue
-            summary["replaced" if old else "added"].append(pd.doc.source)
-            new_docs.append(pd)
-        if not new_docs:
+            n = len(pd.chunks)
+            out.append(Staged(pd, origin, tokens[row:row + n], vecs[row:row + n], units))
+            row += n
+        return out
+
+    def apply(self, staged: list[Staged], progress: Callable[[str], None] | None = None,
+              allow_duplicates: bool = False) -> dict:
+        """Take staged files in: decide identity against what is stored now, embed what was not staged."""
+        summary: dict[str, list] = {"added": [], "replaced": [], "unchanged": [], "duplicates": []}
+        plan = place_documents([(st.parsed, st.origin) for st in staged], self._stored(), allow_duplicates)
+        incoming: list[tuple[Staged, Placement]] = []
+        for st, p in zip(staged, plan):
+            source = st.parsed.doc.source
+            if p.action == "unchanged":
+                summary["unchanged"].append(source)
+            elif p.action == "duplicate":
+                same = self.docs[p.same_as].source if p.same_as in self.docs else p.same_as
+                summary["duplicates"].append((source, same))
+            else:
+                summary["replaced" if p.action == "replace" else "added"].append(source)
+                incoming.append((st, p))
+        if not incoming:
             return summary
-        self._drop({pd.doc.doc_id for pd in new_docs})
-        self._invalidate()
-        new_chunks = [c for pd in new_docs for c in pd.chunks]
-        if progress:
-            progress(f"切词 {len(new_chunks)} 个片段")
-        new_tokens = self.tokenizer.tokenize_many(index_text(c) for c in new_chunks)
-        if progress:
-            progress(f"向量化 {len(new_chunks)} 个片段")
-        vecs = self.embedder.embed_documents([index_text(c) for c in new_chunks],
-                                             show_progress=progress is not None)
-        self._texts.update({pd.doc.doc_id: pd.doc.text for pd in new_docs})
-        self.chunks.extend(new_chunks)
-        self.tokens.extend(new_tokens)
-        self.vectors = vecs if self.vectors.size == 0 else np.vstack([self.vectors, vecs])
-        for pd in new_docs:
-            p = Path(pd.doc.path) if pd.doc.path else None
-            st = p.stat() if p and p.exists() else None
-            self.docs[pd.doc.doc_id] = DocRecord(
-                pd.doc.doc_id, pd.doc.source, pd.doc.path, pd.doc.fingerprint,
-                st.st_size if st else 0, st.st_mtime if st else 0.0, pd.doc.meta,
-                len(pd.chunks), len(pd.tables))
+        missing = [st for st, _ in incoming if st.vectors is None]
+        if missing:  # the base changed under a staged file: embed it now
+            tokens, vecs, units = self._embed([c for st in missing for c in st.parsed.chunks], progress)
+            done, row = {}, 0
+            for st in missing:
+                n = len(st.parsed.chunks)
+                done[id(st)] = replace(st, tokens=tokens[row:row + n], vectors=vecs[row:row + n], units=units)
+                row += n
+            incoming = [(done.get(id(st), st), p) for st, p in incoming]
+        self._drop({p.doc_id for _, p in incoming})
+        for st, p in incoming:
+            self._take(relabel(st.parsed, p.doc_id), st)
         self._invalidate()
         return summary
+
+    def _stored(self) -> dict[str, tuple[str, str]]:
+        return {d: (r.origin, r.fingerprint) for d, r in self.docs.items()}
+
+    def _embed(self, chunks: list[Chunk], progress) -> tuple[list[list[str]], np.ndarray, dict]:
+        """Tokens, passage vectors and answer-candidate vectors of new chunks (nothing stored changes)."""
+        if not chunks:
+            return [], np.zeros((0, self.embedder.dim), dtype=np.float32), {}
+        if progress:
+            progress(f"切词 {len(chunks)} 个片段")
+        tokens = self.tokenizer.tokenize_many(index_text(c) for c in chunks)
+        if progress:
+            progress(f"向量化 {len(chunks)} 个片段")
+        shown = progress is not None
+        vecs = self.sentences.embed([index_text(c) for c in chunks], show_progress=shown)
+        return tokens, vecs, self.sentences.embed_units(chunks, show_progress=shown)
+
+    def _take(self, pd: ParsedDocument, st: Staged) -> None:
+        self.sentences.add(pd.chunks, known=st.units)
+        self._texts[pd.doc.doc_id] = pd.doc.text
+        self.chunks.extend(pd.chunks)
+        self.tokens.extend(st.tokens)
+        self.vectors = st.vectors if self.vectors.size == 0 else np.vstack([self.vectors, st.vectors])
+        p = Path(pd.doc.path) if pd.doc.path else None
+        st_ = p.stat() if p and p.exists() else None
+        self.docs[pd.doc.doc_id] = DocRecord(
+            pd.doc.doc_id, pd.doc.source, pd.doc.path, pd.doc.fingerprint,
+            st_.st_size if st_ else 0, st_.st_mtime if st_ else 0.0, pd.doc.meta,
+            len(pd.chunks), len(pd.tables), st.origin)
+
+    def resolve(self, names: Iterable[str]) -> list[str]:
+        """Doc ids for names given by a user: a doc id, or a file name that names one document only.
+
+        Raises:
+            KnowledgeBaseError: a name is unknown, or a file name several documents share.
+        """
+        by_source: dict[str, list[str]] = {}
+        for d, r in self.docs.items():
+            by_source.setdefault(r.source, []).append(d)
+        out, unknown = [], []
+        for name in names:
+            if name in self.docs:
+                out.append(name)
+            elif len(by_source.get(name, [])) == 1:
+                out.append(by_source[name][0])
+            elif name in by_source:
+                raise KnowledgeBaseError(f"有 {len(by_source[name])} 个文档都叫 {name}：请用文档编号 "
+                                         f"{'、'.join(sorted(by_source[name]))} 之一（见 planqa docs）")
+            else:
+                unknown.append(name)
+        if unknown:
+            raise KnowledgeBaseError(f"知识库中没有这些文档：{'、'.join(unknown)}（文档编号或文件名见 planqa docs）")
+        return list(dict.fromkeys(out))
 
     def remove(self, doc_ids: Iterable[str]) -> list[str]:
         ids = set(doc_ids)
@@ -262,6 +355,7 @@ class KnowledgeBase:
         return sorted(ids)
 
     def _drop(self, doc_ids: set[str]) -> None:
+        self.sentences.drop(doc_ids)
         keep = [i for i, c in enumerate(self.chunks) if c.doc_id not in doc_ids]
         if len(keep) == len(self.chunks):
             return
@@ -270,10 +364,23 @@ class KnowledgeBase:
         self.vectors = self.vectors[keep]
 
     def save(self) -> None:
-        """Write the whole knowledge base aside, then swap it in (atomic)."""
+        """Write the whole knowledge base aside, then swap it in (atomic; call under ``kb_files.writer_lock``).
+
+        Raises:
+            KnowledgeBaseError: the directory cannot be written (full disk, read-only, no
+                permission); the previous version stays in place.
+        """
         root = kb_dir(self.settings)
-        root.parent.mkdir(parents=True, exist_ok=True)
         vindex = self.vector_index
+        try:
+            root.parent.mkdir(parents=True, exist_ok=True)
+            self._write(root, vindex)
+        except OSError as exc:
+            raise KnowledgeBaseError(kb_files.write_error_message(exc, root)) from None
+        self.stamp = kb_files.manifest_stamp(root)
+
+    def _write(self, root: Path, vindex: VectorIndex) -> None:
+        texts = {doc_id: self.doc_text(doc_id) for doc_id in self.docs}  # read the old files before the swap
         with atomic_write_dir(root) as tmp:
             with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
                 for c, toks in zip(self.chunks, self.tokens):
@@ -281,25 +388,32 @@ class KnowledgeBase:
                     row["tokens"] = toks
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             vindex.save(tmp / "vectors")
+            self.sentences.save(tmp)
             (tmp / "docs").mkdir()
-            for doc_id in self.docs:
-                (tmp / "docs" / f"{doc_id}.txt").write_text(self.doc_text(doc_id), encoding="utf-8")
-            manifest = {
-                "format": FORMAT, "planqa_version": __version__, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "signature": build_signature(self.settings, self.embedder.model_id, self.embedder.dim),
-                "index_type": vindex.index_type, "chunks": len(self.chunks),
-                "documents": [r.to_dict() for r in sorted(self.docs.values(), key=lambda r: r.doc_id)],
-            }
-            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+            for doc_id, text in texts.items():
+                (tmp / "docs" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+            records = {"signature": build_signature(self.settings, self.embedder.model_id, self.embedder.dim),
+                       "index_type": vindex.index_type, "chunks": len(self.chunks),
+                       "documents": [r.to_dict() for r in sorted(self.docs.values(), key=lambda r: r.doc_id)]}
+            # a copy of what the manifest says of the documents, so a lost manifest can be rebuilt
+            (tmp / RECORDS).write_text(json.dumps(records, ensure_ascii=False, indent=1), "utf-8")
+            self._files = kb_files.checksums(tmp)
+            self.generation += 1
+            write_manifest(tmp, records, self._files, self.generation)
 
     def doc_text(self, doc_id: str) -> str:
         """The full text of a stored document (as parsed; line numbers match its source)."""
         if doc_id not in self._texts:
             path = kb_dir(self.settings) / "docs" / f"{doc_id}.txt"
             try:
-                self._texts[doc_id] = path.read_text(encoding="utf-8")
+                data = path.read_bytes()
             except OSError as exc:
                 raise KnowledgeBaseError(f"{path} is missing ({exc}): {_REBUILD}") from None
+            kb_files.check_bytes(path, data, self._files.get(f"docs/{doc_id}.txt"))
+            try:
+                self._texts[doc_id] = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise KnowledgeBaseError(f"知识库文件已损坏（不是 UTF-8 文本）：{path}；{kb_files.REBUILD_HINT}") from None
         return self._texts[doc_id]
 
     def source_texts(self) -> dict[str, str]:

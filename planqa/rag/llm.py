@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from planqa.config import Settings
+from planqa.config import Settings, redact
 from planqa.rag.citations import number_passages
 from planqa.types import Hit
 
@@ -75,4 +75,5 @@ class LLMAnswerer:
         except LLMUnavailable:
             raise
         except Exception as exc:  # noqa: BLE001 - any client/transport error means "unavailable"
-            raise LLMUnavailable(f"LLM 服务不可用（{type(exc).__name__}: {str(exc)[:200]}）") from None
+            # an endpoint may echo the request's Authorization header: never pass a key on
+            raise LLMUnavailable(f"LLM 服务不可用（{type(exc).__name__}: {redact(str(exc))[:200]}）") from None

@@ -11,16 +11,15 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import gradio as gr
 
 from planqa import ui_render as R
-from planqa.config import ConfigError, Settings, env_flag
+from planqa.config import ConfigError, Settings, admin_users, env_flag, redact
+from planqa.embeddings.base import EmbeddingError
 from planqa.rag.chain import QuestionError, clean_question
 from planqa.rag.knowledge_base import KnowledgeBaseError
 from planqa.rag.retrievers import Filters
@@ -33,41 +32,6 @@ SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active
 CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
 MB = 1024 * 1024
 log = logging.getLogger(__name__)
-
-
-class _RWLock:
-    """Many readers (answers) or one writer (ingest, remove); waiting writers go first."""
-
-    def __init__(self):
-        self._cond = threading.Condition()
-        self._readers = self._writers_waiting = 0
-        self._writing = False
-
-    @contextmanager
-    def read(self):
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing and not self._writers_waiting)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self):
-        with self._cond:
-            self._writers_waiting += 1
-            self._cond.wait_for(lambda: not self._writing and not self._readers)
-            self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
 
 
 def _progress_fraction(msg: str) -> float:
@@ -88,7 +52,11 @@ class AppLogic:
 
     def __init__(self, assistant):
         self.a = assistant
-        self.lock = _RWLock()
+
+    @property
+    def lock(self):
+        """The assistant's lock: answers read; only the swap to a new knowledge base writes."""
+        return self.a.rw
 
     # ---- the API --------------------------------------------------------------------------
     def api_ask(self, question: str, docs: list[str] | None = None, places: list[str] | None = None,
@@ -97,22 +65,19 @@ class AppLogic:
         try:
             filters = self._filters(docs, places, doc_types)
             k = self._top_k(top_k)
-            with self.lock.read():
+            with self.a.reading():
                 answer = self.a.ask(question, filters, k)
-        except (QuestionError, KnowledgeBaseError, ValueError) as exc:
-            return _error_json(question, str(exc))
+        except (QuestionError, KnowledgeBaseError, EmbeddingError, ValueError) as exc:
+            return _error_json(question, redact(str(exc)))
         except Exception:  # noqa: BLE001 - a bug must not take the endpoint down; the log keeps the trace
             log.exception("ask failed")
             return _error_json(question, "内部错误，已记录日志；请稍后重试")
         return answer_to_json(answer)
 
     def _filters(self, docs, places, doc_types) -> Filters | None:
-        docs, places, doc_types = (tuple(x or ()) for x in (docs, places, doc_types))
-        kb = self.a.kb
-        known = set(kb.docs) | {r.source for r in kb.docs.values()}
-        unknown = [d for d in docs if d not in known]
-        if unknown:
-            raise ValueError(f"知识库中没有这些文档：{'、'.join(map(str, unknown))}")
+        docs, places, doc_types = (_names(x) for x in (docs, places, doc_types))
+        if docs:
+            docs = tuple(self.a.kb.resolve(docs))
         return Filters(docs, places, doc_types) or None
 
     def _top_k(self, top_k) -> int | None:
@@ -137,6 +102,7 @@ class AppLogic:
         yield msgs, gr.skip(), gr.skip(), gr.skip(), "", gr.skip()
         record: dict = {"question": cleaned, "error": "没有得到回答"}
         try:
+            self.a.refresh()  # a newer knowledge base saved by another process (CLI ingest)
             filters = self._filters(docs, places, doc_types)
             for item in self._locked(self.a.chain.stream(cleaned, filters, int(top_k), answerer, mode)):
                 if isinstance(item, str):
@@ -144,8 +110,8 @@ class AppLogic:
                     yield msgs, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
                     record = answer_to_json(item)
-        except (QuestionError, KnowledgeBaseError, ValueError) as exc:
-            record = {"question": cleaned, "error": str(exc)}
+        except (QuestionError, KnowledgeBaseError, EmbeddingError, ValueError) as exc:
+            record = {"question": cleaned, "error": redact(str(exc))}
         except Exception:  # noqa: BLE001
             log.exception("chat answer failed")
             record = {"question": cleaned, "error": "内部错误，已记录日志；请稍后重试"}
@@ -200,19 +166,17 @@ class AppLogic:
         """Page load: build or open the knowledge base, then fill every menu and the table."""
         s = self.a.settings
         if not self.a.has_index() and s.corpus == "bundled":
-            from planqa.corpus.document import bundled_paths
-
             progress(0.05, desc="首次使用：正在为内置文档建立索引…")
-            with self.lock.write():
-                if not self.a.has_index():  # another page load may have built it meanwhile
-                    self.a.ingest(bundled_paths(), progress=lambda m: progress(_progress_fraction(m), desc=m))
+            try:
+                self.a.ensure_index(progress=lambda m: progress(_progress_fraction(m), desc=m))
+            except KnowledgeBaseError:
+                pass  # kb_views shows the message
         return self.kb_views()
 
     def kb_views(self):
         """Status line, filter menus, document table and document menus for the current KB."""
         try:
-            with self.lock.read():
-                kb = self.a.kb
+            with self.a.reading() as kb:
                 records = list(kb.docs.values())
                 n_chunks = len(kb.chunks)
                 table_rows: dict[str, int] = {}
@@ -233,39 +197,63 @@ class AppLogic:
                 gr.Dropdown(choices=types), R.kb_rows(records, table_rows), gr.Dropdown(choices=docs, value=None),
                 gr.Dropdown(choices=docs))
 
-    def upload(self, files, progress=gr.Progress(track_tqdm=True)):
-        """Check, copy under safe names into a fresh folder, ingest; the KB is unchanged on failure."""
+    def upload(self, files, request: gr.Request = None, progress=gr.Progress(track_tqdm=True)):
+        """Check, copy under safe names into a fresh folder, ingest in the background of answering.
+
+        Files that fail a check are skipped with their reason; questions keep being
+        answered from the current knowledge base until the new one is swapped in.
+        """
+        denied = self._denied(request)
+        if denied:
+            return denied, gr.skip(), *(gr.skip(),) * 7
         files = [f for f in (files or []) if f]
-        sized = [(Path(f).name, os.path.getsize(f)) for f in files]
         s = self.a.settings
-        problems = R.check_uploads(sized, s.max_upload_mb, s.max_upload_files)
-        if problems:
+        if len(files) > s.max_upload_files or not files:
+            problems = R.check_uploads([(Path(f).name, 1) for f in files], s.max_upload_mb, s.max_upload_files)
             return ("**未入库**，知识库未改变：\n\n" + "\n".join(f"- {p}" for p in problems),
                     gr.skip(), *(gr.skip(),) * 7)
         folder = Path(tempfile.mkdtemp(prefix="planqa-upload-"))
+        renamed: dict[str, str] = {}
+        rejected = []
         try:
-            renamed: dict[str, str] = {}
             for f in files:
+                problem = R.check_uploads([(Path(f).name, os.path.getsize(f))], s.max_upload_mb, s.max_upload_files)
+                if problem:
+                    rejected += problem
+                    continue
                 safe = R.safe_upload_name(Path(f).name, renamed.values())
                 shutil.copyfile(f, folder / safe)
                 renamed[Path(f).name] = safe
+            if not renamed:
+                return ("**未入库**，知识库未改变：\n\n" + "\n".join(f"- {p}" for p in rejected),
+                        gr.skip(), *(gr.skip(),) * 7)
             progress(0.0, desc="正在解析上传的文件…")
-            with self.lock.write():
-                report = self.a.ingest(sorted(folder.iterdir()),
-                                       progress=lambda m: progress(_progress_fraction(m), desc=m))
-        except KnowledgeBaseError as exc:
-            return f"**入库失败**：{exc}", gr.skip(), *(gr.skip(),) * 7
+            origins = {str((folder / safe).resolve()): f"upload:{safe}" for safe in renamed.values()}
+            report = self.a.ingest(sorted(folder.iterdir()), origins=origins, max_bytes=s.max_upload_mb * MB,
+                                   progress=lambda m: progress(_progress_fraction(m), desc=m))
+        except (KnowledgeBaseError, EmbeddingError) as exc:
+            return f"**入库失败**：{redact(str(exc))}", gr.skip(), *(gr.skip(),) * 7
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return R.render_ingest_report(report, renamed), None, *self.kb_views()
+        return R.render_ingest_report(report, renamed, rejected), None, *self.kb_views()
 
-    def remove(self, doc_ids):
+    def _denied(self, request) -> str:
+        """Why this user may not change the knowledge base ('' when allowed)."""
+        admins = admin_users()
+        user = getattr(request, "username", None) if request is not None else None
+        if admins and user not in admins:
+            return "**没有权限**：只有管理员（PLANQA_APP_ADMINS）可以上传或删除文档。"
+        return ""
+
+    def remove(self, doc_ids, request: gr.Request = None):
+        denied = self._denied(request)
+        if denied:
+            return denied, *(gr.skip(),) * 7
         doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids or [])
         if not doc_ids:
             return "请先选择要删除的文档。", *(gr.skip(),) * 7
         try:
-            with self.lock.write():
-                removed = self.a.remove(doc_ids)
+            removed = self.a.remove(doc_ids)
         except KnowledgeBaseError as exc:
             return f"**删除失败**：{exc}", *(gr.skip(),) * 7
         return f"已删除：{'、'.join(removed)}。", *self.kb_views()
@@ -276,6 +264,15 @@ class AppLogic:
         with self.lock.read():
             chunks = [c for c in self.a.kb.chunks if c.doc_id == doc_id]
         return R.render_doc_chunks(chunks)
+
+
+def _names(value) -> tuple[str, ...]:
+    """Filter values as given through the API: one name or a list of them (a bare string is one name)."""
+    if value in (None, ""):
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value if v not in (None, ""))
 
 
 def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
@@ -367,10 +364,8 @@ def warm_up(assistant, say: Callable[[str], None] = print) -> None:
     """Build or open the knowledge base and load the models, so the first question is fast."""
     t = time.perf_counter()
     if not assistant.has_index() and assistant.settings.corpus == "bundled":
-        from planqa.corpus.document import bundled_paths
-
         say("planqa: 首次启动，正在为内置文档建立索引…")
-        assistant.ingest(bundled_paths(), progress=say)
+        assistant.ensure_index(progress=say)
     kb = assistant.kb
     assistant.retrieve("预热", k=1)
     assistant.extractive()
@@ -396,14 +391,39 @@ def launch_kwargs(settings: Settings, host: str | None = None, port: int | None 
             "footer_links": ["api", "settings"], "show_error": False}
 
 
+class _RedactFilter(logging.Filter):
+    """Blanks secrets (API keys, bearer tokens) in every log record before any handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Add the redaction filter to the root logger's handlers and to planqa's own logger (once)."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for target in (*root.handlers, logging.getLogger("planqa")):
+        if not any(isinstance(f, _RedactFilter) for f in target.filters):
+            target.addFilter(_RedactFilter())
+
+
 def launch(settings: Settings, host: str | None = None, port: int | None = None, *, assistant=None,
            block: bool = True, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
     """Warm up, build and serve the app (127.0.0.1 unless ``host`` or settings say otherwise)."""
     from planqa.rag.service import Assistant
 
     kwargs = launch_kwargs(settings, host, port)
+    install_log_redaction()
     if kwargs["server_name"] not in ("127.0.0.1", "localhost", "::1") and not kwargs["auth"]:
-        print(f"planqa: 注意：服务监听 {kwargs['server_name']} 且未设置登录（PLANQA_APP_USER/PLANQA_APP_PASSWORD）")
+        print(f"planqa: 注意：服务监听 {kwargs['server_name']} 且未设置登录（PLANQA_APP_USER/PLANQA_APP_PASSWORD），"
+              "任何能访问该地址的人都能提问、上传和删除文档")
     assistant = assistant or Assistant(settings)
     warm_up(assistant)
     demo = build_app(assistant, extra_tabs)

@@ -21,13 +21,13 @@ from planqa.embeddings.base import (
 )
 
 
-def test_known_embedders_lists_both_backends():
-    assert {"use-multilingual", "sentence-transformers"} <= set(known_embedders())
+def test_known_embedders_lists_the_backends():
+    assert {"e5", "use-multilingual", "sentence-transformers"} <= set(known_embedders())
 
 
-def test_default_settings_give_use_multilingual_unloaded():
+def test_default_settings_give_e5_unloaded():
     embedder = get_embedder(Settings())
-    assert embedder.name == "use-multilingual"
+    assert embedder.name == "e5"
     assert isinstance(embedder, Embedder)
     assert embedder._model is None  # construction is cheap: nothing loaded yet
 

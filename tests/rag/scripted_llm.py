@@ -81,6 +81,14 @@ class ScriptedLLM:
                     self.end_headers()
                     self.wfile.write(b'{"error": {"message": "internal error"}}')
                     return
+                if script.mode == "echo401":  # some gateways repeat the request's header in their error
+                    body = json.dumps({"error": {"message": "invalid key in header Authorization: "
+                                                 + self.headers.get("Authorization", "")}})
+                    self.send_response(401)
+                    self.send_header("Content-Type", "application/json")
+                    self.end_headers()
+                    self.wfile.write(body.encode())
+                    return
                 if script.mode == "slow":
                     time.sleep(3)
                 prompt = "\n".join(m["content"] for m in req.get("messages", []) if m["role"] == "user")

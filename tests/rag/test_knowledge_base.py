@@ -1,12 +1,14 @@
 """Knowledge base: persistence, manifest checks, atomic writes, incremental changes, filters."""
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from planqa.rag.knowledge_base import KnowledgeBase, KnowledgeBaseError, kb_dir
 from planqa.rag.retrievers import Filters
+from planqa.rag.sentence_vectors import unit_texts
 from planqa.rag.service import Assistant
 from tests.conftest import make_settings
 
@@ -91,7 +93,7 @@ def test_interrupted_save_keeps_previous_index(tmp_index, tiny_corpus, monkeypat
 
     monkeypatch.setattr(type(kb.vector_index), "save", boom)
     kb.remove(["tiny_gbk"])
-    with pytest.raises(OSError):
+    with pytest.raises(KnowledgeBaseError, match="无法写入知识库.*disk full.*知识库未改变"):
         kb.save()
     monkeypatch.undo()
     reopened = KnowledgeBase.open(tmp_index.settings, tmp_index.embedder)
@@ -101,6 +103,9 @@ def test_interrupted_save_keeps_previous_index(tmp_index, tiny_corpus, monkeypat
 
 
 def test_incremental_add_and_remove_embed_only_changes(tmp_path, tiny_corpus):
+    copies = tmp_path / "docs"
+    copies.mkdir()
+    tiny_corpus = [Path(shutil.copy(p, copies / p.name)) for p in tiny_corpus]
     base = Assistant(make_settings(tmp_path / "kb", corpus="none"))
     counting = CountingEmbedder(base.embedder)
     assistant = Assistant(base.settings, embedder=counting)
@@ -108,11 +113,11 @@ def test_incremental_add_and_remove_embed_only_changes(tmp_path, tiny_corpus):
     first = counting.embedded
     report = assistant.ingest(tiny_corpus)  # two unchanged, one new
     new_chunks = sum(1 for c in assistant.kb.chunks if c.source == tiny_corpus[0].name)
-    assert counting.embedded - first == new_chunks
+    old_units = {t for c in assistant.kb.chunks if c.source != tiny_corpus[0].name for t in unit_texts(c)}
+    new_units = {t for c in assistant.kb.chunks if c.source == tiny_corpus[0].name for t in unit_texts(c)}
+    assert counting.embedded - first == new_chunks + len(new_units - old_units)  # chunks + unseen sentences
     assert sorted(report.unchanged) == sorted(p.name for p in tiny_corpus[1:])
-    plan = next(p for p in tiny_corpus if p.name == "tiny_plan.txt")
-    changed = tmp_path / plan.name
-    shutil.copy(plan, changed)
+    changed = next(p for p in tiny_corpus if p.name == "tiny_plan.txt")  # the same file, edited in place
     with open(changed, "a", encoding="utf-8") as fh:
         fh.write("\n新增一段：测试街道新建口袋公园6个。\n")
     report = assistant.ingest([changed])

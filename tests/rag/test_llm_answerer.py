@@ -94,3 +94,12 @@ def test_api_key_comes_from_environment(tmp_index, llm, monkeypatch):
     llm.server.RequestHandlerClass = Recording
     _assistant(tmp_index, llm.base_url).ask(QUESTION)
     assert seen["auth"] == "Bearer sk-test-123"
+
+
+def test_an_echoed_api_key_never_reaches_a_notice(tmp_index, llm, monkeypatch):
+    monkeypatch.setenv("PLANQA_LLM_API_KEY", "sk-test-0123456789abcdef")
+    llm.mode = "echo401"
+    answer = _assistant(tmp_index, llm.base_url).ask(QUESTION)
+    notices = " ".join(answer.notices)
+    assert "LLM 服务不可用" in notices and "401" in notices
+    assert "0123456789abcdef" not in notices and "sk-test" not in notices

@@ -141,3 +141,19 @@ def test_eval_tab_runs_an_uploaded_question_file(page, tmp_path, artifacts):
     page.get_by_text("无答案题拒答率").wait_for(timeout=60_000)
     assert "检索 hit@1" in page.inner_text("body")
     page.screenshot(path=str(artifacts / "eval_tab.png"), full_page=True)
+
+
+def test_html_in_a_document_is_shown_as_text(page, ui_server, tmp_path):
+    doc = tmp_path / "注入镇规划.txt"
+    doc.write_text("注入镇“十四五”规划\n\n一、生态环境\n\n到2025年，注入镇绿化覆盖率达到47%"
+                   "<img src=http://127.0.0.1:9/track.png>，建成公园<script>window.pqHacked=1</script>3个。\n",
+                   encoding="utf-8")
+    open_tab(page, "知识库")
+    assert "已入库" in upload(page, doc)
+    open_tab(page, "问答")
+    ask(page, "注入镇绿化覆盖率目标是多少？")
+    answer = last_answer(page)
+    assert "47%" in answer and "<img src=http://127.0.0.1:9/track.png>" in answer
+    assert page.locator("#pq-chat img[src*='track.png']").count() == 0
+    assert page.evaluate("() => window.pqHacked") is None
+    ui_server[1].remove([d for d, r in ui_server[1].kb.docs.items() if r.source == doc.name])
