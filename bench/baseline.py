@@ -1,7 +1,7 @@
 """The LangChain default pipeline every tutorial builds, measured the same way as planqa.
 
 Load each file as a ``Document`` → ``RecursiveCharacterTextSplitter(chunk_size=500,
-chunk_overlap=50, add_start_index=True)`` → planqa's default embedder (e5 since it became the default)
+chunk_overlap=50, add_start_index=True)`` → planqa's default embedder (e5)
 wrapped as a LangChain ``Embeddings`` → ``InMemoryVectorStore.from_documents`` (the
 ``langchain_core`` store of LangChain's own RAG tutorial: exact cosine search) →
 ``as_retriever(k=10)``.

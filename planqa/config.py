@@ -192,6 +192,11 @@ def load_settings(cli: Mapping[str, Any] | None = None, config_file: str | None 
     return settings
 
 
+def default_env(name: str, value: str) -> None:
+    """Set an environment variable a native library reads at load time, unless the user set it already."""
+    os.environ.setdefault(name, value)
+
+
 def env_flag(name: str) -> str:
     """Read a non-setting environment variable (e.g. GRADIO_SERVER_PORT, app login)."""
     return os.environ.get(name, "")
