@@ -45,6 +45,7 @@ PANEL_CSS = """
 .pq-row caption { text-align: left; font-size: 12px; color: var(--body-text-color-subdued); padding-bottom: 2px; }
 .pq-row th, .pq-row td { border: 1px solid var(--border-color-primary); padding: 3px 8px; text-align: left; }
 .pq-row th { background: var(--background-fill-secondary); font-weight: 500; }
+.pq-for { font-size: 13px; color: var(--body-text-color-subdued); padding: 0 2px; }
 .pq-empty { color: var(--body-text-color-subdued); padding: 12px; font-size: 14px; }
 .pq-refused { background: #fef3c7; color: #92400e; border-radius: 6px; padding: 8px 10px; font-size: 14px; }
 .pq-doc { max-height: 720px; overflow-y: auto; padding-right: 6px; }
@@ -208,18 +209,31 @@ def render_sources(answer: dict | None, active: int | None = None) -> str:
         return _render_nearest(answer)
     active = active if active in {c["n"] for c in cites} else cites[0]["n"]
     cards = "".join(render_source_card(c, _passage(answer, c["n"]), c["n"] == active) for c in cites)
-    return f'<div class="pq-sources">{cards}</div>'
+    return f'<div class="pq-sources">{_panel_question(answer)}{cards}</div>'
+
+
+def asked_as(answer: dict) -> str:
+    """The question answered when it differs from the one typed (a follow-up completed from the conversation)."""
+    used = answer.get("question_used") or ""
+    return used if used and used != answer.get("question") else ""
+
+
+def _panel_question(answer: dict) -> str:
+    """Which question the panel's sources belong to."""
+    q = answer.get("question_used") or answer.get("question") or ""
+    return f'<div class="pq-for">问题：{html.escape(q)}</div>' if q else ""
 
 
 def _render_nearest(answer: dict) -> str:
     passages = answer.get("passages", [])[:3]
     if not passages:
-        return '<div class="pq-sources pq-empty">没有检索到任何段落：知识库为空，或筛选条件排除了所有文档。</div>'
+        return (f'<div class="pq-sources">{_panel_question(answer)}<div class="pq-empty">没有检索到任何段落：'
+                "知识库为空，或筛选条件排除了所有文档。</div></div>")
     items = "".join(
-        f'<details><summary>{html.escape(p["title"])} · {html.escape(heading_path(p["headings"]))} · '
-        f'{lines_label(p["start_line"], p["end_line"])}</summary>'
+        f'<details><summary>{html.escape(" · ".join(x for x in (p["title"], heading_path(p["headings"])) if x))}'
+        f' · {lines_label(p["start_line"], p["end_line"])}</summary>'
         f'<div class="pq-text">{html.escape(p["text"])}</div></details>' for p in passages)
-    return (f'<div class="pq-sources"><div class="pq-refused">文档中没有可引用的依据。'
+    return (f'<div class="pq-sources">{_panel_question(answer)}<div class="pq-refused">文档中没有可引用的依据。'
             f"以下是最接近的检索结果，仅供参考：</div>{items}</div>")
 
 
@@ -270,6 +284,8 @@ def render_chat_message(answer: dict) -> str:
     if answer.get("error"):
         return f"**无法回答**：{md_literal(answer['error'])}"
     out = []
+    if asked_as(answer):
+        out.append(f"> 按上文理解为：{md_literal(asked_as(answer))}")
     if answer.get("refused"):
         out.append("**未找到依据**")
     out.append(md_literal(answer.get("answer", "")))
@@ -296,6 +312,8 @@ def conversation_markdown(turns: Sequence[dict], when: str = "") -> str:
         out += [f"导出时间：{when}", ""]
     for i, t in enumerate(turns, 1):
         out += [f"## 问题 {i}：{t.get('question', '')}", ""]
+        if asked_as(t):
+            out += [f"按上文理解为：{asked_as(t)}", ""]
         if t.get("error"):
             out += [f"无法回答：{t['error']}", ""]
             continue

@@ -60,19 +60,25 @@ class AppLogic:
 
     # ---- the API --------------------------------------------------------------------------
     def api_ask(self, question: str, docs: list[str] | None = None, places: list[str] | None = None,
-                doc_types: list[str] | None = None, top_k: int | None = None) -> dict:
-        """Answer one question; returns the ``planqa ask --json`` object, or ``{"error": ...}``."""
+                doc_types: list[str] | None = None, top_k: int | None = None,
+                history: list[str] | None = None) -> dict:
+        """Answer one question; returns the ``planqa ask --json`` object, or ``{"error": ...}``.
+
+        ``history``: the conversation's earlier questions, oldest first; a follow-up such as
+        “塘沽街道呢？” is answered as the question it completes to, given as ``question_used``.
+        """
         try:
+            asked = clean_question(question, self.a.settings.max_question_chars)
             filters = self._filters(docs, places, doc_types)
             k = self._top_k(top_k)
             with self.a.reading():
-                answer = self.a.ask(question, filters, k)
+                answer = self.a.ask(asked, filters, k, history=_names(history))
         except (QuestionError, KnowledgeBaseError, EmbeddingError, ValueError) as exc:
             return _error_json(question, redact(str(exc)))
         except Exception:  # noqa: BLE001 - a bug must not take the endpoint down; the log keeps the trace
             log.exception("ask failed")
             return _error_json(question, "内部错误，已记录日志；请稍后重试")
-        return answer_to_json(answer)
+        return answer_to_json(answer, asked=asked)
 
     def _filters(self, docs, places, doc_types) -> Filters | None:
         docs, places, doc_types = (_names(x) for x in (docs, places, doc_types))
@@ -104,12 +110,13 @@ class AppLogic:
         try:
             self.a.refresh()  # a newer knowledge base saved by another process (CLI ingest)
             filters = self._filters(docs, places, doc_types)
-            for item in self._locked(self.a.chain.stream(cleaned, filters, int(top_k), answerer, mode)):
+            history = [t.get("question_used") or t.get("question", "") for t in turns]
+            for item in self._locked(self.a.chain.stream(cleaned, filters, int(top_k), answerer, mode, history)):
                 if isinstance(item, str):
                     msgs[-1] = {"role": "assistant", "content": item + " ▌"}
                     yield msgs, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
-                    record = answer_to_json(item)
+                    record = answer_to_json(item, asked=cleaned)
         except (QuestionError, KnowledgeBaseError, EmbeddingError, ValueError) as exc:
             record = {"question": cleaned, "error": redact(str(exc))}
         except Exception:  # noqa: BLE001
