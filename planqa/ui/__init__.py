@@ -24,11 +24,17 @@ from planqa.rag.chain import QuestionError, clean_question
 from planqa.rag.knowledge_base import KnowledgeBaseError
 from planqa.rag.retrievers import Filters
 from planqa.rag.serialize import answer_to_json
+from planqa.ui.history import CONFIRM_DELETE_JS, ConversationViews, export_button, show_sources
 from planqa.ui.tabs import brief_tab, eval_tab
 
 APP_TITLE = "planqa · 政策文件问答"
 SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active');
   if (el) el.scrollIntoView({block: 'nearest', behavior: 'smooth'}); }"""
+# the box is emptied in the browser when its question is sent, never by the server: a question typed
+# while the previous one is answered stays in the box and is sent next (trigger_mode="always_last")
+TAKE_QUESTION_JS = """(q, ...rest) => { const t = document.querySelector('#pq-question textarea');
+  if (t && q && q.trim() && q.length <= MAX_CHARS) { t.value = ''; t.dispatchEvent(new Event('input', {bubbles: true})); }
+  return [q, ...rest]; }"""
 CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
 MB = 1024 * 1024
 log = logging.getLogger(__name__)
@@ -105,7 +111,7 @@ class AppLogic:
             return
         msgs = R.chat_messages(turns) + [{"role": "user", "content": cleaned},
                                          {"role": "assistant", "content": "正在检索相关段落…"}]
-        yield msgs, gr.skip(), gr.skip(), gr.skip(), "", gr.skip()
+        yield msgs, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()  # the box was emptied by TAKE_QUESTION_JS
         record: dict = {"question": cleaned, "error": "没有得到回答"}
         try:
             self.a.refresh()  # a newer knowledge base saved by another process (CLI ingest)
@@ -137,9 +143,7 @@ class AppLogic:
 
     @staticmethod
     def _show(record: dict | None, active: int | None = None):
-        choices = R.marker_choices(record)
-        value = f"[{active}]" if f"[{active}]" in choices else (choices[0] if choices else None)
-        return gr.Radio(choices=choices, value=value, visible=bool(choices)), R.render_sources(record, active)
+        return show_sources(record, active)
 
     def pick_marker(self, label, turns, shown):
         record = (turns or [None])[shown] if turns and -len(turns) <= shown < len(turns) else None
@@ -152,21 +156,9 @@ class AppLogic:
             return gr.skip(), gr.skip(), gr.skip()
         return shown, *self._show(turns[shown])
 
-    def clear(self):
-        return [], [], -1, gr.Radio(choices=[], value=None, visible=False), R.render_sources(None), \
-            gr.DownloadButton(value=None, interactive=False)
-
     @staticmethod
     def _export(turns: list[dict]):
-        """A download button holding the conversation as Markdown; exports older than an hour are removed."""
-        root = Path(tempfile.gettempdir()) / "planqa-exports"
-        root.mkdir(exist_ok=True)
-        for old in root.iterdir():  # gradio serves its own copy, so ours are only needed briefly
-            if time.time() - old.stat().st_mtime > 3600:
-                shutil.rmtree(old, ignore_errors=True)
-        path = Path(tempfile.mkdtemp(dir=root)) / time.strftime("planqa-问答记录-%Y%m%d-%H%M%S.md")
-        path.write_text(R.conversation_markdown(turns, time.strftime("%Y-%m-%d %H:%M")), encoding="utf-8")
-        return gr.DownloadButton(value=str(path), interactive=True)
+        return export_button(turns)
 
     # ---- knowledge base -------------------------------------------------------------------
     def load(self, progress=gr.Progress(track_tqdm=True)):
@@ -291,20 +283,28 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
     assistant (``def eval_tab(assistant): ...``), one taking none is called bare.
     """
     logic, s = AppLogic(assistant), assistant.settings
+    convs = ConversationViews(s)
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         status = gr.HTML(f'<div class="pq-header"><h1>{APP_TITLE}</h1><p>正在加载知识库…</p></div>',
                          css_template=R.PANEL_CSS)
         turns, shown = gr.State([]), gr.State(-1)
+        # who this browser is and which conversation it had open: kept across reloads and app restarts
+        browser_id = gr.BrowserState("", storage_key="planqa-user", secret=convs.secret)
+        conv_id = gr.BrowserState("", storage_key="planqa-conversation", secret=convs.secret)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3):
+                        with gr.Row(equal_height=True):
+                            conv_dd = gr.Dropdown(label="对话记录", choices=[], scale=5, elem_id="pq-conversations",
+                                                  info="每次提问自动保存；刷新页面或重启后仍在")
+                            new_btn = gr.Button("新对话", scale=1, min_width=80, elem_id="pq-new")
                         chatbot = gr.Chatbot(label="对话", elem_id="pq-chat", height=520, buttons=["copy", "copy_all"],
                                              placeholder="向政策文件提问：回答中的每一句都标注来源编号 [n]，"
                                                          "右侧显示被引用的原文。", feedback_options=None)
                         with gr.Row():
                             box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送",
-                                             scale=8, max_length=2000, elem_id="pq-question")
+                                             scale=8, max_length=s.max_question_chars, elem_id="pq-question")
                             ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80)
                         gr.Examples([[q] for q in R.EXAMPLE_QUESTIONS], inputs=[box], label="示例问题")
                         with gr.Accordion("筛选与设置", open=False):
@@ -321,8 +321,15 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                                                     label="回答方式", interactive=bool(s.llm_base_url),
                                                     info=None if s.llm_base_url else "未配置 llm_base_url，仅可用抽取式")
                         with gr.Row():
-                            clear_btn = gr.Button("清空对话", size="sm")
+                            clear_btn = gr.Button("清空对话", size="sm", elem_id="pq-clear")
                             export_btn = gr.DownloadButton("导出对话（Markdown）", size="sm", interactive=False)
+                        with gr.Accordion("管理当前对话", open=False):
+                            with gr.Row(equal_height=True):
+                                new_title = gr.Textbox(show_label=False, placeholder="新的对话名称", scale=4,
+                                                       max_length=80, elem_id="pq-title")
+                                rename_btn = gr.Button("重命名", size="sm", scale=1, min_width=80)
+                                delete_btn = gr.Button("删除当前对话", size="sm", variant="stop", scale=1,
+                                                       min_width=100, elem_id="pq-delete")
                     with gr.Column(scale=2, elem_id="pq-sources-col"):
                         gr.Markdown("### 引用来源")
                         marker = gr.Radio(label="定位引用", choices=[], visible=False, elem_id="pq-marker")
@@ -348,15 +355,29 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
 
         kb_outs = [status, f_docs, f_places, f_types, kb_table, remove_dd, view_dd]
         hidden = {"api_visibility": "private"}
+        conv_outs = [conv_id, turns, chatbot, conv_dd, shown, marker, sources, export_btn]
         demo.load(logic.load, outputs=kb_outs, **hidden)
-        gr.on([ask_btn.click, box.submit], logic.respond,
-              inputs=[box, turns, f_docs, f_places, f_types, top_k, mode, answerer],
-              outputs=[chatbot, turns, marker, sources, box, export_btn],
-              concurrency_limit=8, concurrency_id="answer", **hidden
+        demo.load(convs.restore, [browser_id, conv_id], [browser_id, *conv_outs], **hidden)
+
+        def respond(question, done, docs, places, types, k, how, answerer_name, browser, cid, request: gr.Request):
+            steps = logic.respond(question, done, docs, places, types, k, how, answerer_name)
+            yield from convs.saving(steps, browser, cid, request)
+
+        gr.on([ask_btn.click, box.submit], respond,
+              inputs=[box, turns, f_docs, f_places, f_types, top_k, mode, answerer, browser_id, conv_id],
+              outputs=[chatbot, turns, marker, sources, box, export_btn, conv_id, conv_dd],
+              js=TAKE_QUESTION_JS.replace("MAX_CHARS", str(s.max_question_chars)),
+              concurrency_limit=8, concurrency_id="answer", trigger_mode="always_last", **hidden
               ).then(lambda t: len(t) - 1, turns, shown, **hidden)
         marker.input(logic.pick_marker, [marker, turns, shown], sources, **hidden).then(None, js=SCROLL_JS)
         chatbot.select(logic.pick_turn, turns, [shown, marker, sources], **hidden)
-        clear_btn.click(logic.clear, outputs=[chatbot, turns, shown, marker, sources, export_btn], **hidden)
+        conv_dd.input(convs.open, [browser_id, conv_dd], conv_outs, **hidden)
+        new_btn.click(convs.new, browser_id, conv_outs, **hidden)
+        rename_btn.click(convs.rename, [browser_id, conv_id, new_title], [conv_dd, new_title], **hidden)
+        # clearing the chat (our button or the chatbot's own trash icon) deletes the conversation it shows
+        for clearing in (clear_btn.click, chatbot.clear):
+            clearing(convs.delete, [browser_id, conv_id], conv_outs, **hidden)
+        delete_btn.click(convs.delete, [browser_id, conv_id], conv_outs, js=CONFIRM_DELETE_JS, **hidden)
         upload_btn.click(lambda: "", None, report, queue=False, **hidden).then(logic.upload, files, [report, files, *kb_outs], concurrency_limit=1,
                          concurrency_id="kb_write", **hidden)
         remove_btn.click(logic.remove, remove_dd, [report, *kb_outs], js=CONFIRM_REMOVE_JS,

@@ -14,19 +14,27 @@ TEST_TOWN = """测试镇国民经济和社会发展第十四个五年规划纲�
 """
 
 
+def open_app(page, url: str) -> None:
+    """Open the app and wait until the knowledge base and the saved conversation are loaded."""
+    page.goto(url)
+    page.wait_for_selector("#pq-question textarea")
+    page.get_by_text("个文档").first.wait_for()  # the knowledge base status line, filled on load
+    page.wait_for_timeout(500)
+
+
 def ask(page, question: str, timeout: float = 30_000) -> None:
     """Type a question, send it, and wait until the answer (and its source panel) is rendered."""
-    before = page.locator("#pq-chat .message").count()
+    before = page.locator("#pq-chat .message-row").count()
     page.fill("#pq-question textarea", question)
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "([n]) => document.querySelectorAll('#pq-chat .message').length >= n + 2"
+        "([n]) => document.querySelectorAll('#pq-chat .message-row').length >= n + 2"
         " && !document.querySelector('#pq-chat').innerText.includes('正在检索')", arg=[before], timeout=timeout)
     page.wait_for_timeout(300)
 
 
 def last_answer(page) -> str:
-    return page.locator("#pq-chat .message").last.inner_text()
+    return page.locator("#pq-chat .message-row").last.inner_text()
 
 
 def open_tab(page, name: str) -> None:

@@ -1,36 +1,11 @@
 """The app in headless Chromium: ask with cited sources, export, upload and ask, reject a corrupt upload."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.ui.helpers import CHROMIUM, CHROMIUM_ARGS, TEST_TOWN, XINHE_Q, ask, last_answer, open_tab, upload
+from tests.ui.helpers import TEST_TOWN, XINHE_Q, ask, last_answer, open_tab, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser, ui_server):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.goto(ui_server[0])
-    pg.wait_for_selector("#pq-question textarea")
-    pg.get_by_text("个文档").first.wait_for()  # the knowledge base status line, filled on load
-    yield pg
-    context.close()
 
 
 def test_ask_shows_answer_with_cited_table_row(page, artifacts):
