@@ -376,7 +376,7 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
         rename_btn.click(convs.rename, [browser_id, conv_id, new_title], [conv_dd, new_title], **hidden)
         # clearing the chat (our button or the chatbot's own trash icon) deletes the conversation it shows
         for clearing in (clear_btn.click, chatbot.clear):
-            clearing(convs.delete, [browser_id, conv_id], conv_outs, **hidden)
+            clearing(convs.delete, [browser_id, conv_id], conv_outs, queue=False, **hidden)
         delete_btn.click(convs.delete, [browser_id, conv_id], conv_outs, js=CONFIRM_DELETE_JS, **hidden)
         upload_btn.click(lambda: "", None, report, queue=False, **hidden).then(logic.upload, files, [report, files, *kb_outs], concurrency_limit=1,
                          concurrency_id="kb_write", **hidden)

@@ -74,12 +74,13 @@ def test_clearing_stays_cleared(page):
     ask(page, XINHE_Q)
     page.locator("#pq-chat button[aria-label='清空对话']").click()  # the chatbot's own trash icon
     page.wait_for_function("() => document.querySelectorAll('#pq-chat .message-row').length === 0")
-    assert "提问后" in page.inner_text("#pq-sources")
+    page.locator("#pq-sources").get_by_text("提问后").wait_for()
     ask(page, "海滨街道工业总产值2025年目标是多少？")
     assert len(messages(page)) == 2 and XINHE_Q not in page.inner_text("#pq-chat")
     assert "xinhe_street" not in page.inner_text("#pq-sources")
     page.click("#pq-clear")  # and the button below the chat
     page.wait_for_function("() => document.querySelectorAll('#pq-chat .message-row').length === 0")
+    page.locator("#pq-sources").get_by_text("提问后").wait_for()
     page.reload()
     open_app(page, page.url)
     assert len(messages(page)) == 0 and "提问后" in page.inner_text("#pq-sources")
