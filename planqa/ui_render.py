@@ -191,8 +191,9 @@ def render_source_card(citation: dict, passage: dict, active: bool = False) -> s
     if kind == "table_row":
         where += " · 指标表"
     return (f'<section class="pq-card{" pq-active" if active else ""}" id="pq-src-{n}" data-n="{n}">'
-            f'<div class="pq-head"><span class="pq-n">[{n}]</span>'
-            f'<span class="pq-title">{html.escape(citation.get("title", ""))}</span></div>'
+            f'<div class="pq-head"><a class="pq-n pq-cite-link" href="#pq-cite-{n}" title="查看原文">[{n}]</a>'
+            f'<span class="pq-title">{html.escape(citation.get("title", ""))}</span>'
+            f'<a class="pq-open" href="#pq-cite-{n}">查看原文</a></div>'
             + (f'<div class="pq-path">{html.escape(path)}</div>' if path else "")
             + f'<div class="pq-where">{where}</div>{body}</section>')
 
@@ -275,6 +276,15 @@ def md_literal(text: str) -> str:
     return text.replace("\n", "  \n")
 
 
+def cite_links(markdown: str) -> str:
+    """Markers [n] as links the page opens in the document viewer (``#pq-cite-n``).
+
+    >>> cite_links("目标46亿元[1]，[2]。")
+    '目标46亿元[[1]](#pq-cite-1)，[[2]](#pq-cite-2)。'
+    """
+    return re.sub(r"(?<!\\)\[(\d{1,3})\](?!\()", r"[[\1]](#pq-cite-\1)", markdown)
+
+
 def render_chat_message(answer: dict) -> str:
     """The assistant's chat message: answer with [n] markers, notices, then a short source list.
 
@@ -288,11 +298,12 @@ def render_chat_message(answer: dict) -> str:
         out.append(f"> 按上文理解为：{md_literal(asked_as(answer))}")
     if answer.get("refused"):
         out.append("**未找到依据**")
-    out.append(md_literal(answer.get("answer", "")))
+    out.append(cite_links(md_literal(answer.get("answer", ""))))
     out += [f"> 提示：{md_literal(note)}" for note in answer.get("notices", [])]
     cites = answer.get("citations", [])
     if cites:
-        out.append("**来源**\n\n" + "\n".join(f"- {md_literal(source_line(c, compact=True))}" for c in cites))
+        out.append("**来源**\n\n" + "\n".join(f"- {cite_links(md_literal(source_line(c, compact=True)))}"
+                                                for c in cites))
     return "\n\n".join(out)
 
 

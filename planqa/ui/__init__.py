@@ -18,6 +18,7 @@ from typing import Callable, Iterator, Sequence
 import gradio as gr
 
 from planqa import ui_render as R
+from planqa import ui_viewer as V
 from planqa.config import ConfigError, Settings, admin_users, env_flag, redact
 from planqa.embeddings.base import EmbeddingError
 from planqa.rag.chain import QuestionError, clean_question
@@ -35,6 +36,24 @@ SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active
 TAKE_QUESTION_JS = """(q, ...rest) => { const t = document.querySelector('#pq-question textarea');
   if (t && q && q.trim() && q.length <= MAX_CHARS) { t.value = ''; t.dispatchEvent(new Event('input', {bubbles: true})); }
   return [q, ...rest]; }"""
+# a click on a marker [n] (in an answer or in the source panel) opens the document viewer
+CITE_JS = """() => { if (window.pqCite) return; window.pqCite = true;
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[href^="#pq-cite-"]');
+    if (!a) return;
+    e.preventDefault(); e.stopPropagation();
+    const n = a.getAttribute('href').slice(9);
+    const row = a.closest('#pq-chat .message-row');
+    const bots = [...document.querySelectorAll('#pq-chat .message-row')].filter(r => r.querySelector('[data-testid=bot]'));
+    const turn = row ? bots.indexOf(row) : 'p';
+    const box = document.querySelector('#pq-cite-target textarea');
+    if (!box) return;
+    box.value = turn + ':' + n + ':' + Date.now();
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  }, true); }"""
+SHOW_LINES_JS = """() => { setTimeout(() => { const box = document.querySelector('#pq-lines');
+  const line = box && box.querySelector('.pq-cited');
+  if (line) box.scrollTop = line.offsetTop - box.offsetTop - box.clientHeight / 3; }, 100); }"""
 CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
 MB = 1024 * 1024
 log = logging.getLogger(__name__)
@@ -144,6 +163,30 @@ class AppLogic:
     @staticmethod
     def _show(record: dict | None, active: int | None = None):
         return show_sources(record, active)
+
+    def open_citation(self, target: str, turns, shown):
+        """A clicked [n]: that answer's sources with n forward, and the document viewer at the cited lines."""
+        where, _, rest = (target or "").partition(":")
+        n = R.marker_number(f"[{rest.partition(':')[0]}]")
+        turns = turns or []
+        k = shown if where == "p" else int(where) if where.lstrip("-").isdigit() else -1
+        if not turns or n is None or not -len(turns) <= k < len(turns):
+            return (gr.skip(),) * 5
+        k %= len(turns)
+        record = turns[k]
+        citation = next((c for c in record.get("citations", []) if c.get("n") == n), None)
+        if citation is None:
+            return (gr.skip(),) * 5
+        question = record.get("question_used") or record.get("question", "")
+        try:
+            with self.a.reading() as kb:
+                doc_id = citation.get("doc_id") if citation.get("doc_id") in kb.docs else \
+                    kb.resolve([citation.get("source", "")])[0]
+                page = V.render_viewer(kb.doc_text(doc_id), citation, question)
+        except KnowledgeBaseError:
+            page = V.render_viewer("", citation, question, missing="这个文件已不在知识库中（可能已被删除或替换），"
+                                                                  "下面是回答时引用的原文。")
+        return k, *show_sources(record, n), page, gr.Tabs(selected="viewer")
 
     def pick_marker(self, label, turns, shown):
         record = (turns or [None])[shown] if turns and -len(turns) <= shown < len(turns) else None
@@ -331,9 +374,16 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                                 delete_btn = gr.Button("删除当前对话", size="sm", variant="stop", scale=1,
                                                        min_width=100, elem_id="pq-delete")
                     with gr.Column(scale=2, elem_id="pq-sources-col"):
-                        gr.Markdown("### 引用来源")
-                        marker = gr.Radio(label="定位引用", choices=[], visible=False, elem_id="pq-marker")
-                        sources = gr.HTML(R.render_sources(None), elem_id="pq-sources", css_template=R.PANEL_CSS)
+                        with gr.Tabs(elem_id="pq-right") as right_tabs:
+                            with gr.Tab("引用来源", id="sources"):
+                                marker = gr.Radio(label="定位引用", choices=[], visible=False, elem_id="pq-marker")
+                                sources = gr.HTML(R.render_sources(None), elem_id="pq-sources",
+                                                  css_template=R.PANEL_CSS)
+                            with gr.Tab("原文", id="viewer"):
+                                viewer = gr.HTML(V.render_viewer_empty(), elem_id="pq-viewer",
+                                                 css_template=R.PANEL_CSS + V.VIEWER_CSS)
+                        # set by CITE_JS when a marker [n] is clicked: "<turn or p>:<n>:<time>"
+                        cite_target = gr.Textbox(visible="hidden", elem_id="pq-cite-target", show_label=False)
             with gr.Tab("知识库", id="kb"):
                 kb_table = gr.Dataframe(headers=R.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
                                         column_widths=["34%", "9%", "11%", "9%", "6%", "7%", "24%"])
@@ -369,6 +419,9 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
               js=TAKE_QUESTION_JS.replace("MAX_CHARS", str(s.max_question_chars)),
               concurrency_limit=8, concurrency_id="answer", trigger_mode="always_last", **hidden
               ).then(lambda t: len(t) - 1, turns, shown, **hidden)
+        demo.load(None, js=CITE_JS)
+        cite_target.change(logic.open_citation, [cite_target, turns, shown],
+                          [shown, marker, sources, viewer, right_tabs], **hidden).then(None, js=SHOW_LINES_JS)
         marker.input(logic.pick_marker, [marker, turns, shown], sources, **hidden).then(None, js=SCROLL_JS)
         chatbot.select(logic.pick_turn, turns, [shown, marker, sources], **hidden)
         conv_dd.input(convs.open, [browser_id, conv_dd], conv_outs, **hidden)

@@ -73,7 +73,7 @@ def test_chat_message_has_markers_notices_and_compact_sources():
     msg = R.render_chat_message(ANSWER)
     assert msg.startswith("商品销售总额累计") and "[1]" in msg
     assert "> 提示：LLM 服务不可用" in msg
-    assert "- [1] 新河街道“十四五”规划纲要 › 专栏1（xinhe.txt，第100–108行）" in msg
+    assert "- [[1]](#pq-cite-1) 新河街道“十四五”规划纲要 › 专栏1（xinhe.txt，第100–108行）" in msg  # [n] opens the viewer
     refused = R.render_chat_message({**ANSWER, "refused": True, "citations": [], "answer": "文档中没有找到相关内容。"})
     assert refused.startswith("**未找到依据**") and "来源" not in refused
     assert "无法回答" in R.render_chat_message({"question": "q", "error": "问题太长"})
