@@ -26,6 +26,11 @@ _MARK_GAP = r"(?:\s|\*\*|__)*"
 _PLAN_TITLE = re.compile(r"国民经济和社会发展第([一二三四五六七八九十]+)个五年规划和二[〇零○]([一二三四五六七八九〇零○]{2})年远景目标纲要")
 
 APP_CSS = """
+#pq-new { align-self: flex-end; min-height: 42px; max-height: 48px; margin-bottom: 4px; }
+#pq-question .input-container { position: relative; }
+#pq-question textarea { padding-right: 88px; }
+#pq-count { position: absolute; right: 12px; top: 50%; transform: translateY(-50%); font-size: 12px;
+  color: var(--body-text-color-subdued); pointer-events: none; }
 .gradio-container { max-width: 1360px !important; margin: 0 auto; }
 #pq-chat .message { font-size: 15px; line-height: 1.7; }
 #pq-sources-col { position: sticky; top: 8px; }
@@ -37,7 +42,7 @@ PANEL_CSS = """
 .pq-card.pq-active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
 .pq-head { display: flex; gap: 8px; align-items: baseline; font-weight: 600; }
 .pq-n { color: var(--color-accent); white-space: nowrap; }
-.pq-title { font-size: 14px; }
+.pq-title { font-size: 14px; flex: 1; }
 .pq-path, .pq-where { color: var(--body-text-color-subdued); font-size: 12px; margin-top: 2px; }
 .pq-text { margin-top: 6px; font-size: 14px; line-height: 1.75; white-space: pre-wrap; }
 .pq-text mark, .pq-row tr.pq-hit td { background: #fde68a; color: #1f2937; }
@@ -81,6 +86,22 @@ def doc_label(title: str, place: str = "", doc_type: str = "", period: str = "")
 
 def heading_path(headings: Sequence[str]) -> str:
     return " › ".join(h for h in headings if h)
+
+
+def active_filters(docs=(), places=(), doc_types=()) -> str:
+    """What the chat's filters restrict, in words ('' when nothing).
+
+    >>> active_filters(["xinhe"], [], ["规划纲要"])
+    '文档（1 个）、文件类型（规划纲要）'
+    """
+    parts = []
+    if docs:
+        parts.append(f"文档（{len(docs)} 个）")
+    if places:
+        parts.append(f"地区（{'、'.join(short_place(p) for p in places)}）")
+    if doc_types:
+        parts.append(f"文件类型（{'、'.join(doc_types)}）")
+    return "、".join(parts)
 
 
 def marker_choices(answer: dict | None) -> list[str]:
@@ -254,6 +275,15 @@ def source_line(c: dict, compact: bool = False) -> str:
     parts = (short_title(c.get("title", "")), *heads[-1:]) if compact else (c.get("title", ""), *heads)
     where = " › ".join(x for x in parts if x)
     return f"[{c['n']}] {where}（{c.get('source', '')}，{lines_label(c['start_line'], c['end_line'])}）"
+
+
+def strip_paths(text: str) -> str:
+    """A message without the server's file paths: each absolute path shortened to its file name.
+
+    >>> strip_paths("/tmp/gradio/3f2a/q.jsonl:3: 缺少 question 字段")
+    'q.jsonl:3: 缺少 question 字段'
+    """
+    return re.sub(r"(?<![\w.])/(?:[^\s/:：，。]+/)+([^\s/:：，。]+)", r"\1", text)
 
 
 def md_literal(text: str) -> str:

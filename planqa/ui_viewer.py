@@ -22,7 +22,7 @@ VIEWER_CSS = """
 .pq-lt { white-space: pre-wrap; word-break: break-all; flex: 1; }
 .pq-lt mark { background: #fde68a; color: #1f2937; }
 .pq-cite-link, .pq-open { color: var(--color-accent); cursor: pointer; text-decoration: none; }
-.pq-open { font-size: 12px; font-weight: 400; margin-left: auto; }
+.pq-open { font-size: 12px; font-weight: 400; margin-left: auto; white-space: nowrap; }
 """
 _MARK = re.compile(r"</?mark>")
 

@@ -27,6 +27,7 @@ from planqa.rag.retrievers import Filters
 from planqa.rag.serialize import answer_to_json
 from planqa.ui.history import CONFIRM_DELETE_JS, ConversationViews, export_button, show_sources
 from planqa.ui.tabs import brief_tab, eval_tab
+from planqa.ui.zh import GRADIO_ZH, TRANSLATE_JS
 
 APP_TITLE = "planqa · 政策文件问答"
 SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active');
@@ -50,12 +51,19 @@ CITE_JS = """() => { if (window.pqCite) return; window.pqCite = true;
     if (!box) return;
     box.value = turn + ':' + n + ':' + Date.now();
     box.dispatchEvent(new Event('input', {bubbles: true}));
-  }, true); }"""
+  }, true);
+  const count = () => { const t = document.querySelector('#pq-question textarea'); if (!t) return;
+    let c = document.querySelector('#pq-count');
+    if (!c) { c = document.createElement('span'); c.id = 'pq-count'; t.parentElement.appendChild(c); }
+    c.textContent = t.value.length + ' / ' + t.maxLength + ' 字'; };
+  document.addEventListener('input', (e) => { if (e.target.closest && e.target.closest('#pq-question')) count(); }, true);
+  setInterval(count, 1000); }"""
 SHOW_LINES_JS = """() => { setTimeout(() => { const box = document.querySelector('#pq-lines');
   const line = box && box.querySelector('.pq-cited');
   if (line) box.scrollTop = line.offsetTop - box.offsetTop - box.clientHeight / 3; }, 100); }"""
 CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
 MB = 1024 * 1024
+MODE_NAMES = {"hybrid": "混合检索", "bm25": "关键词检索", "dense": "向量检索"}
 log = logging.getLogger(__name__)
 
 
@@ -125,7 +133,7 @@ class AppLogic:
         try:
             cleaned = clean_question(question or "", self.a.settings.max_question_chars)
         except QuestionError as exc:
-            gr.Warning(str(exc))
+            gr.Warning(str(exc), title="无法提问")
             yield (gr.skip(),) * 6
             return
         msgs = R.chat_messages(turns) + [{"role": "user", "content": cleaned},
@@ -147,6 +155,9 @@ class AppLogic:
         except Exception:  # noqa: BLE001
             log.exception("chat answer failed")
             record = {"question": cleaned, "error": "内部错误，已记录日志；请稍后重试"}
+        active = R.active_filters(docs, places, doc_types)
+        if active and record.get("refused"):
+            record.setdefault("notices", []).append(f"当前已限定{active}；取消“筛选与设置”里的限定后再问，可能找到答案")
         turns.append(record)
         yield R.chat_messages(turns), turns, *self._show(record), gr.skip(), self._export(turns)
 
@@ -232,9 +243,10 @@ class AppLogic:
         places = sorted({r.meta.place for r in records if r.meta.place})
         types = sorted({r.meta.doc_type for r in records if r.meta.doc_type})
         s = self.a.settings
-        llm = f"大模型 {s.llm_model}" if s.llm_base_url else "抽取式（离线）"
+        llm = f"大模型 {s.llm_model}" if s.llm_base_url and s.answerer == "llm" else "抽取式（离线）"
         status = (f'<div class="pq-header"><h1>{APP_TITLE}</h1><p>知识库 {len(records)} 个文档 · {n_chunks} 个片段'
-                  f" · 检索方式 {s.retrieval_mode} · 回答方式 {llm} · 每句回答都标注出处 [n]</p></div>")
+                  f" · 检索方式 {MODE_NAMES.get(s.retrieval_mode, s.retrieval_mode)} · 回答方式 {llm}"
+                  " · 每句回答都标注出处 [n]</p></div>")
         return (status, gr.Dropdown(choices=docs), gr.Dropdown(choices=[(R.short_place(p), p) for p in places]),
                 gr.Dropdown(choices=types), R.kb_rows(records, table_rows), gr.Dropdown(choices=docs, value=None),
                 gr.Dropdown(choices=docs))
@@ -338,15 +350,15 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
             with gr.Tab("问答", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3):
-                        with gr.Row(equal_height=True):
-                            conv_dd = gr.Dropdown(label="对话记录", choices=[], scale=5, elem_id="pq-conversations",
-                                                  info="每次提问自动保存；刷新页面或重启后仍在")
+                        with gr.Row(equal_height=False, elem_id="pq-conv-row"):
+                            conv_dd = gr.Dropdown(label="对话记录（自动保存，刷新或重启后仍在）", choices=[], scale=5,
+                                                  elem_id="pq-conversations")
                             new_btn = gr.Button("新对话", scale=1, min_width=80, elem_id="pq-new")
-                        chatbot = gr.Chatbot(label="对话", elem_id="pq-chat", height=520, buttons=["copy", "copy_all"],
+                        chatbot = gr.Chatbot(label="对话", elem_id="pq-chat", height=520, buttons=["copy"],
                                              placeholder="向政策文件提问：回答中的每一句都标注来源编号 [n]，"
                                                          "右侧显示被引用的原文。", feedback_options=None)
                         with gr.Row():
-                            box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送",
+                            box = gr.Textbox(label="问题", show_label=False, placeholder="输入问题，按回车发送",
                                              scale=8, max_length=s.max_question_chars, elem_id="pq-question")
                             ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80)
                         gr.Examples([[q] for q in R.EXAMPLE_QUESTIONS], inputs=[box], label="示例问题")
@@ -357,7 +369,7 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                                 f_types = gr.Dropdown(label="文件类型", multiselect=True, choices=[])
                             with gr.Row():
                                 top_k = gr.Slider(1, 30, value=min(s.top_k, 30), step=1, label="检索段落数 top-k")
-                                mode = gr.Radio([("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")],
+                                mode = gr.Radio([(name, key) for key, name in MODE_NAMES.items()],
                                                 value=s.retrieval_mode, label="检索方式")
                                 answerer = gr.Radio([("抽取式（离线）", "extractive"), ("大模型", "llm")],
                                                     value=s.answerer if s.llm_base_url else "extractive",
@@ -368,7 +380,7 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                             export_btn = gr.DownloadButton("导出对话（Markdown）", size="sm", interactive=False)
                         with gr.Accordion("管理当前对话", open=False):
                             with gr.Row(equal_height=True):
-                                new_title = gr.Textbox(show_label=False, placeholder="新的对话名称", scale=4,
+                                new_title = gr.Textbox(label="对话名称", show_label=False, placeholder="新的对话名称", scale=4,
                                                        max_length=80, elem_id="pq-title")
                                 rename_btn = gr.Button("重命名", size="sm", scale=1, min_width=80)
                                 delete_btn = gr.Button("删除当前对话", size="sm", variant="stop", scale=1,
@@ -378,12 +390,13 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                             with gr.Tab("引用来源", id="sources"):
                                 marker = gr.Radio(label="定位引用", choices=[], visible=False, elem_id="pq-marker")
                                 sources = gr.HTML(R.render_sources(None), elem_id="pq-sources",
-                                                  css_template=R.PANEL_CSS)
+                                                  css_template=R.PANEL_CSS + V.VIEWER_CSS)
                             with gr.Tab("原文", id="viewer"):
                                 viewer = gr.HTML(V.render_viewer_empty(), elem_id="pq-viewer",
                                                  css_template=R.PANEL_CSS + V.VIEWER_CSS)
                         # set by CITE_JS when a marker [n] is clicked: "<turn or p>:<n>:<time>"
-                        cite_target = gr.Textbox(visible="hidden", elem_id="pq-cite-target", show_label=False)
+                        cite_target = gr.Textbox(label="引用", visible="hidden", elem_id="pq-cite-target",
+                                                 show_label=False)
             with gr.Tab("知识库", id="kb"):
                 kb_table = gr.Dataframe(headers=R.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
                                         column_widths=["34%", "9%", "11%", "9%", "6%", "7%", "24%"])
@@ -420,6 +433,7 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
               concurrency_limit=8, concurrency_id="answer", trigger_mode="always_last", **hidden
               ).then(lambda t: len(t) - 1, turns, shown, **hidden)
         demo.load(None, js=CITE_JS)
+        demo.load(None, js=TRANSLATE_JS)
         cite_target.change(logic.open_citation, [cite_target, turns, shown],
                           [shown, marker, sources, viewer, right_tabs], **hidden).then(None, js=SHOW_LINES_JS)
         marker.input(logic.pick_marker, [marker, turns, shown], sources, **hidden).then(None, js=SCROLL_JS)
@@ -469,7 +483,7 @@ def launch_kwargs(settings: Settings, host: str | None = None, port: int | None 
     return {"server_name": host or settings.host, "server_port": port,
             "auth": (user, password) if user else None, "auth_message": "请输入 planqa 的用户名和密码",
             "max_file_size": settings.max_upload_mb * MB, "theme": theme, "css": R.APP_CSS,
-            "footer_links": ["api", "settings"], "show_error": False}
+            "footer_links": ["api"], "show_error": False, "i18n": gr.I18n(**GRADIO_ZH)}
 
 
 class _RedactFilter(logging.Filter):

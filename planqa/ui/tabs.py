@@ -12,6 +12,7 @@ from pathlib import Path
 import gradio as gr
 
 from planqa.config import ConfigError
+from planqa.ui_render import strip_paths
 
 EVAL_KEYS = [("hit@1", "检索 hit@1"), ("hit@5", "检索 hit@5"), ("mrr@10", "MRR@10"),
              ("all_docs@10", "跨文档全部命中@10"), ("numbers_present", "数字命中率"), ("list_recall", "列表召回"),
@@ -30,11 +31,13 @@ def run_eval(assistant, upload, progress=gr.Progress()):
     try:
         questions = load_questions(path, assistant.kb.source_texts())
     except QuestionFileError as exc:
-        raise gr.Error(f"问题文件有误：\n{exc}") from None
+        shown = "\n".join(strip_paths(p) for p in exc.problems[:20])
+        raise gr.Error(f"问题文件 {path.name} 有 {len(exc.problems)} 处错误：\n{shown}", title="评测") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise gr.Error(f"无法读取问题文件：{exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "不是 UTF-8 文本"
+        raise gr.Error(f"无法读取问题文件 {path.name}：{reason}", title="评测") from None
     if not questions:
-        raise gr.Error("问题文件里没有问题")
+        raise gr.Error(f"问题文件 {path.name} 里没有问题", title="评测")
     progress(0, desc="评测中…")
     metrics, predictions = evaluate(assistant, questions,
                                     progress=lambda done, total: progress(done / total, desc=f"评测 {done}/{total}"))
@@ -74,7 +77,7 @@ def run_brief(assistant, topic, places, progress=gr.Progress()):
     try:
         briefing = build_briefing(assistant, topic, places=list(places or []) or None)
     except (ValueError, ConfigError) as exc:
-        raise gr.Error(str(exc)) from None
+        raise gr.Error(strip_paths(str(exc)), title="简报") from None
     progress(0.8, desc="生成简报…")
     text = briefing_markdown(briefing)
     out = Path(tempfile.mkdtemp(prefix="planqa-brief-"))
@@ -91,7 +94,7 @@ def run_compare(assistant, subject, places):
     try:
         rows = compare(assistant, (subject or "").strip(), places=list(places or []) or None)
     except ValueError as exc:
-        raise gr.Error(str(exc)) from None
+        raise gr.Error(strip_paths(str(exc)), title="指标对比") from None
     return compare_markdown(rows, subject), json.dumps(rows, ensure_ascii=False, indent=1)
 
 
