@@ -104,13 +104,37 @@ def active_filters(docs=(), places=(), doc_types=()) -> str:
     return "、".join(parts)
 
 
-def marker_choices(answer: dict | None) -> list[str]:
-    """Radio labels for the cited passages of an answer.
+def for_display(answer: dict | None) -> dict | None:
+    """The answer with its citations numbered [1], [2] … in reading order; ``ref`` keeps each one's passage number.
 
-    >>> marker_choices({"citations": [{"n": 1}, {"n": 3}]})
-    ['[1]', '[3]']
+    Answers cite passages by rank ([3] is the third passage); the page numbers them from 1.
+
+    >>> a = for_display({"answer": "甲[3]。乙[5]。", "citations": [{"n": 3}, {"n": 5}]})
+    >>> a["answer"], a["citations"]
+    ('甲[1]。乙[2]。', [{'n': 1, 'ref': 3}, {'n': 2, 'ref': 5}])
     """
-    return [f"[{c['n']}]" for c in (answer or {}).get("citations", [])]
+    cites = (answer or {}).get("citations", [])
+    if not cites or any("ref" in c for c in cites):
+        return answer
+    order: list[int] = []
+    for m in re.finditer(r"\[(\d+)\]", answer.get("answer", "")):
+        if int(m.group(1)) in {c["n"] for c in cites} and int(m.group(1)) not in order:
+            order.append(int(m.group(1)))
+    order += [c["n"] for c in cites if c["n"] not in order]
+    number = {n: i for i, n in enumerate(order, 1)}
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", answer.get("answer", ""))
+    return {**answer, "answer": text, "citations": [{**c, "n": number[c["n"]], "ref": c["n"]} for c in cites]}
+
+
+def marker_choices(answer: dict | None) -> list[tuple[str, str]]:
+    """Radio choices for the cited passages of an answer: (label as numbered on the page, passage number).
+
+    >>> marker_choices({"answer": "[3][1]", "citations": [{"n": 1}, {"n": 3}]})
+    [('[1]', '[3]'), ('[2]', '[1]')]
+    """
+    shown = for_display(answer) or {}
+    return sorted(((f"[{c['n']}]", f"[{c.get('ref', c['n'])}]") for c in shown.get("citations", [])),
+                  key=lambda x: int(x[0][1:-1]))
 
 
 def marker_number(label: str | None) -> int | None:
@@ -202,7 +226,7 @@ def _passage(answer: dict, n: int) -> dict:
 
 def render_source_card(citation: dict, passage: dict, active: bool = False) -> str:
     """One cited passage: number, title, heading path, file and lines, text with the quote marked."""
-    n = citation["n"]
+    label, n = citation["n"], citation.get("ref", citation["n"])
     kind = passage.get("kind", "text")
     text = passage.get("text", "")
     body = render_row_table(text) if kind == "table_row" else \
@@ -212,7 +236,7 @@ def render_source_card(citation: dict, passage: dict, active: bool = False) -> s
     if kind == "table_row":
         where += " · 指标表"
     return (f'<section class="pq-card{" pq-active" if active else ""}" id="pq-src-{n}" data-n="{n}">'
-            f'<div class="pq-head"><a class="pq-n pq-cite-link" href="#pq-cite-{n}" title="查看原文">[{n}]</a>'
+            f'<div class="pq-head"><a class="pq-n pq-cite-link" href="#pq-cite-{n}" title="查看原文">[{label}]</a>'
             f'<span class="pq-title">{html.escape(citation.get("title", ""))}</span>'
             f'<a class="pq-open" href="#pq-cite-{n}">查看原文</a></div>'
             + (f'<div class="pq-path">{html.escape(path)}</div>' if path else "")
@@ -226,11 +250,13 @@ def render_sources(answer: dict | None, active: int | None = None) -> str:
                 "文件、章节、行号，并高亮被引用的句子。</div>")
     if answer.get("error"):
         return f'<div class="pq-sources pq-empty">{html.escape(answer["error"])}</div>'
-    cites = answer.get("citations", [])
+    answer = for_display(answer)
+    cites = sorted(answer.get("citations", []), key=lambda c: c["n"])
     if not cites:
         return _render_nearest(answer)
-    active = active if active in {c["n"] for c in cites} else cites[0]["n"]
-    cards = "".join(render_source_card(c, _passage(answer, c["n"]), c["n"] == active) for c in cites)
+    refs = [c.get("ref", c["n"]) for c in cites]
+    active = active if active in refs else refs[0]
+    cards = "".join(render_source_card(c, _passage(answer, ref), ref == active) for c, ref in zip(cites, refs))
     return f'<div class="pq-sources">{_panel_question(answer)}{cards}</div>'
 
 
@@ -306,13 +332,15 @@ def md_literal(text: str) -> str:
     return text.replace("\n", "  \n")
 
 
-def cite_links(markdown: str) -> str:
-    """Markers [n] as links the page opens in the document viewer (``#pq-cite-n``).
+def cite_links(markdown: str, refs: dict[int, int] | None = None) -> str:
+    """Markers [n] as links the page opens in the document viewer (``#pq-cite-<passage number>``).
 
-    >>> cite_links("目标46亿元[1]，[2]。")
-    '目标46亿元[[1]](#pq-cite-1)，[[2]](#pq-cite-2)。'
+    >>> cite_links("目标46亿元[1]，[2]。", {1: 4})
+    '目标46亿元[[1]](#pq-cite-4)，[[2]](#pq-cite-2)。'
     """
-    return re.sub(r"(?<!\\)\[(\d{1,3})\](?!\()", r"[[\1]](#pq-cite-\1)", markdown)
+    refs = refs or {}
+    return re.sub(r"(?<!\\)\[(\d{1,3})\](?!\()",
+                  lambda m: f"[[{m.group(1)}]](#pq-cite-{refs.get(int(m.group(1)), m.group(1))})", markdown)
 
 
 def render_chat_message(answer: dict) -> str:
@@ -323,17 +351,19 @@ def render_chat_message(answer: dict) -> str:
     """
     if answer.get("error"):
         return f"**无法回答**：{md_literal(answer['error'])}"
+    answer = for_display(answer)
+    refs = {c["n"]: c.get("ref", c["n"]) for c in answer.get("citations", [])}
     out = []
     if asked_as(answer):
         out.append(f"> 按上文理解为：{md_literal(asked_as(answer))}")
     if answer.get("refused"):
         out.append("**未找到依据**")
-    out.append(cite_links(md_literal(answer.get("answer", ""))))
+    out.append(cite_links(md_literal(answer.get("answer", "")), refs))
     out += [f"> 提示：{md_literal(note)}" for note in answer.get("notices", [])]
     cites = answer.get("citations", [])
     if cites:
-        out.append("**来源**\n\n" + "\n".join(f"- {cite_links(md_literal(source_line(c, compact=True)))}"
-                                                for c in cites))
+        out.append("**来源**\n\n" + "\n".join(f"- {cite_links(md_literal(source_line(c, compact=True)), refs)}"
+                                                for c in sorted(cites, key=lambda c: c["n"])))
     return "\n\n".join(out)
 
 
@@ -352,6 +382,7 @@ def conversation_markdown(turns: Sequence[dict], when: str = "") -> str:
     if when:
         out += [f"导出时间：{when}", ""]
     for i, t in enumerate(turns, 1):
+        t = for_display(t)
         out += [f"## 问题 {i}：{t.get('question', '')}", ""]
         if asked_as(t):
             out += [f"按上文理解为：{asked_as(t)}", ""]
@@ -364,7 +395,7 @@ def conversation_markdown(turns: Sequence[dict], when: str = "") -> str:
             out.append("")
         if t.get("citations"):
             out += ["**来源**", ""]
-            for c in t["citations"]:
+            for c in sorted(t["citations"], key=lambda c: c["n"]):
                 out += [f"- {source_line(c)}", f"  > “{c.get('quote', '')}”"]
             out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -185,7 +185,7 @@ class AppLogic:
             return (gr.skip(),) * 5
         k %= len(turns)
         record = turns[k]
-        citation = next((c for c in record.get("citations", []) if c.get("n") == n), None)
+        citation = next((c for c in R.for_display(record).get("citations", []) if c.get("ref", c["n"]) == n), None)
         if citation is None:
             return (gr.skip(),) * 5
         question = record.get("question_used") or record.get("question", "")

@@ -41,8 +41,9 @@ def browser_secret(data_dir: Path) -> str:
 
 def show_sources(record: dict | None, active: int | None = None):
     """The marker radio and the source panel for one answer (or empty ones)."""
-    choices = R.marker_choices(record)
-    value = f"[{active}]" if f"[{active}]" in choices else (choices[0] if choices else None)
+    choices = R.marker_choices(record)  # (label as numbered on the page, "[passage number]")
+    values = [v for _, v in choices]
+    value = f"[{active}]" if f"[{active}]" in values else (values[0] if values else None)
     return gr.Radio(choices=choices, value=value, visible=bool(choices)), R.render_sources(record, active)
 
 

@@ -78,7 +78,7 @@ def test_chat_message_has_markers_notices_and_compact_sources():
     assert refused.startswith("**未找到依据**") and "来源" not in refused
     assert "无法回答" in R.render_chat_message({"question": "q", "error": "问题太长"})
     assert [m["role"] for m in R.chat_messages([ANSWER, ANSWER])] == ["user", "assistant"] * 2
-    assert R.marker_choices(ANSWER) == ["[1]", "[2]"] and R.marker_number("[2]") == 2
+    assert R.marker_choices(ANSWER) == [("[1]", "[1]"), ("[2]", "[2]")] and R.marker_number("[2]") == 2
     assert R.marker_number("x") is None and R.marker_choices(None) == []
 
 
@@ -195,3 +195,14 @@ def test_building_the_app_does_no_work():
     demo = ui.build_app(Untouchable(), extra_tabs=[lambda: called.append("bare"), lambda a: called.append(a)])
     assert called[0] == "bare" and isinstance(called[1], Untouchable)
     assert "ask" in {d.api_name for d in demo.fns.values()}
+
+
+def test_citations_are_numbered_from_one_on_the_page():
+    third = {"question": "q", "answer": "目标46亿元[3]。", "refused": False,
+             "citations": [{**ANSWER["citations"][0], "n": 3}], "passages": ANSWER["passages"] * 3}
+    msg = R.render_chat_message(third)
+    assert "[[1]](#pq-cite-3)" in msg and "[3]" not in msg.replace("#pq-cite-3", "")
+    panel = R.render_sources(third)
+    assert 'id="pq-src-3"' in panel and ">[1]</a>" in panel and ">[3]<" not in panel
+    assert R.marker_choices(third) == [("[1]", "[3]")]
+    assert "目标46亿元[1]。" in R.conversation_markdown([third]) and "- [1] " in R.conversation_markdown([third])
