@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tempfile
+import time
 from pathlib import Path
 
 import gradio as gr
@@ -76,6 +78,16 @@ def eval_tab(assistant) -> None:
                       api_visibility="private")
 
 
+def brief_file_stem(topic: str, day: str) -> str:
+    """The briefing's download name: topic and date, safe on every file system.
+
+    >>> brief_file_stem("养老服务/就业：2025?", "20261202")
+    '简报-养老服务-就业-2025-20261202'
+    """
+    safe = re.sub(r'[\\/:*?"<>|：？\s]+', "-", topic).strip("-.")[:40] or "未命名"
+    return f"简报-{safe}-{day}"
+
+
 def run_brief(assistant, topic, places, progress=gr.Progress()):
     """Build a briefing; Markdown preview and the .md and .docx files."""
     from planqa.rag.briefing import build_briefing
@@ -90,7 +102,8 @@ def run_brief(assistant, topic, places, progress=gr.Progress()):
     progress(0.8, desc="生成简报…")
     text = briefing_markdown(briefing)
     out = Path(tempfile.mkdtemp(prefix="planqa-brief-"))
-    md, docx = out / "briefing.md", out / "briefing.docx"
+    stem = brief_file_stem(topic, time.strftime("%Y%m%d"))
+    md, docx = out / f"{stem}.md", out / f"{stem}.docx"
     md.write_text(text, encoding="utf-8")
     briefing_docx(briefing, docx)
     return text, [str(md), str(docx)]

@@ -99,7 +99,9 @@ def test_briefing_tab_previews_and_offers_downloads(page, artifacts):
     text = preview.inner_text()
     assert "养老服务" in text and "塘沽街道" in text and "48" in text
     page.screenshot(path=str(artifacts / "brief_tab.png"), full_page=True)
-    page.locator("a[href*='briefing.docx']").first.wait_for(state="attached")
+    link = page.locator("a[href$='.docx']").first
+    link.wait_for(state="attached")
+    assert "简报-养老服务-" in link.evaluate("a => decodeURIComponent(a.href)")  # named by topic and date
 
 
 def test_eval_tab_runs_an_uploaded_question_file(page, tmp_path, artifacts):
