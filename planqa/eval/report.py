@@ -65,7 +65,7 @@ def write_report(out_dir: str | Path, metrics: dict[str, float], predictions: li
     paths["by_type"] = charts.grouped_bars(
         out / "metrics_by_type.png", types,
         {m: [metrics.get(f"type={t}/{m}") for t in types] for m in CHART_METRICS},
-        "Metrics per question type")
+        charts.label("各题型指标", "Metrics per question type"))
     paths["latency"] = charts.latency_histograms(out / "latency.png", _stage_timings(predictions))
     paths["report"].write_text(render_markdown(metrics, predictions, questions, config_label), encoding="utf-8")
     return paths

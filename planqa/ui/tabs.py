@@ -70,7 +70,7 @@ def eval_tab(assistant) -> None:
             upload = gr.File(label="问题文件（.jsonl，可选）", file_types=[".jsonl"], elem_id="pq-eval-file")
             run_btn = gr.Button("开始评测", variant="primary")
         table = gr.Dataframe(headers=["指标", "值"], label="评测结果", interactive=False)
-        charts = gr.Gallery(label="图表", columns=3, height=260)
+        charts = gr.Gallery(label="图表", columns=3, height=340, object_fit="contain", elem_id="pq-eval-charts")
         files = gr.File(label="下载 metrics.json / predictions.jsonl / report.md", file_count="multiple")
         worst = gr.Markdown()
         run_btn.click(lambda f, progress=gr.Progress(): run_eval(assistant, f, progress), upload,
