@@ -8,71 +8,27 @@ from __future__ import annotations
 
 import inspect
 import logging
-import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import gradio as gr
 
+from planqa import ui_kb_render as K
 from planqa import ui_render as R
 from planqa import ui_viewer as V
-from planqa.config import ConfigError, Settings, admin_users, env_flag, redact
+from planqa.config import ConfigError, Settings, env_flag, redact
 from planqa.embeddings.base import EmbeddingError
 from planqa.rag.chain import QuestionError, clean_question
 from planqa.rag.knowledge_base import KnowledgeBaseError
 from planqa.rag.retrievers import Filters
 from planqa.rag.serialize import answer_to_json
+from planqa.ui.kb_views import APP_TITLE, MB, MODE_NAMES, KnowledgeBaseViews
+from planqa.ui.page_js import CITE_JS, CONFIRM_REMOVE_JS, SCROLL_JS, SHOW_LINES_JS, TAKE_QUESTION_JS
 from planqa.ui.history import CONFIRM_DELETE_JS, ConversationViews, export_button, show_sources
 from planqa.ui.tabs import brief_tab, eval_tab
 from planqa.ui.zh import GRADIO_ZH, TRANSLATE_JS
 
-APP_TITLE = "planqa · 政策文件问答"
-SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active');
-  if (el) el.scrollIntoView({block: 'nearest', behavior: 'smooth'}); }"""
-# the box is emptied in the browser when its question is sent, never by the server: a question typed
-# while the previous one is answered stays in the box and is sent next (trigger_mode="always_last")
-TAKE_QUESTION_JS = """(q, ...rest) => { const t = document.querySelector('#pq-question textarea');
-  if (t && q && q.trim() && q.length <= MAX_CHARS) { t.value = ''; t.dispatchEvent(new Event('input', {bubbles: true})); }
-  return [q, ...rest]; }"""
-# a click on a marker [n] (in an answer or in the source panel) opens the document viewer
-CITE_JS = """() => { if (window.pqCite) return; window.pqCite = true;
-  document.addEventListener('click', (e) => {
-    const a = e.target.closest && e.target.closest('a[href^="#pq-cite-"]');
-    if (!a) return;
-    e.preventDefault(); e.stopPropagation();
-    const n = a.getAttribute('href').slice(9);
-    const row = a.closest('#pq-chat .message-row');
-    const bots = [...document.querySelectorAll('#pq-chat .message-row')].filter(r => r.querySelector('[data-testid=bot]'));
-    const turn = row ? bots.indexOf(row) : 'p';
-    const box = document.querySelector('#pq-cite-target textarea');
-    if (!box) return;
-    box.value = turn + ':' + n + ':' + Date.now();
-    box.dispatchEvent(new Event('input', {bubbles: true}));
-  }, true);
-  const count = () => { const t = document.querySelector('#pq-question textarea'); if (!t) return;
-    let c = document.querySelector('#pq-count');
-    if (!c) { c = document.createElement('span'); c.id = 'pq-count'; t.parentElement.appendChild(c); }
-    c.textContent = t.value.length + ' / ' + t.maxLength + ' 字'; };
-  document.addEventListener('input', (e) => { if (e.target.closest && e.target.closest('#pq-question')) count(); }, true);
-  setInterval(count, 1000); }"""
-SHOW_LINES_JS = """() => { setTimeout(() => { const box = document.querySelector('#pq-lines');
-  const line = box && box.querySelector('.pq-cited');
-  if (line) box.scrollTop = line.offsetTop - box.offsetTop - box.clientHeight / 3; }, 100); }"""
-CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
-MB = 1024 * 1024
-MODE_NAMES = {"hybrid": "混合检索", "bm25": "关键词检索", "dense": "向量检索"}
 log = logging.getLogger(__name__)
-
-
-def _progress_fraction(msg: str) -> float:
-    """Where an ingest progress message sits between 0 and 1 (parsing, tokenising, embedding)."""
-    if msg.startswith("解析"):
-        done, _, total = msg.split()[1].partition("/")
-        return 0.4 * int(done) / max(int(total or 1), 1) if done.isdigit() and total.isdigit() else 0.2
-    return 0.5 if msg.startswith("切词") else 0.6
 
 
 def _error_json(question, message: str) -> dict:
@@ -80,7 +36,7 @@ def _error_json(question, message: str) -> dict:
     return {"id": None, "question": text[:200] + ("…" if len(text) > 200 else ""), "error": message}
 
 
-class AppLogic:
+class AppLogic(KnowledgeBaseViews):
     """Event handlers over one assistant; per-user state arrives as arguments, never stored here."""
 
     def __init__(self, assistant):
@@ -214,111 +170,6 @@ class AppLogic:
     def _export(turns: list[dict]):
         return export_button(turns)
 
-    # ---- knowledge base -------------------------------------------------------------------
-    def load(self, progress=gr.Progress(track_tqdm=True)):
-        """Page load: build or open the knowledge base, then fill every menu and the table."""
-        s = self.a.settings
-        if not self.a.has_index() and s.corpus == "bundled":
-            progress(0.05, desc="首次使用：正在为内置文档建立索引…")
-            try:
-                self.a.ensure_index(progress=lambda m: progress(_progress_fraction(m), desc=m))
-            except KnowledgeBaseError:
-                pass  # kb_views shows the message
-        return self.kb_views()
-
-    def kb_views(self):
-        """Status line, filter menus, document table and document menus for the current KB."""
-        try:
-            with self.a.reading() as kb:
-                records = list(kb.docs.values())
-                n_chunks = len(kb.chunks)
-                table_rows: dict[str, int] = {}
-                for c in kb.chunks:
-                    if c.kind == "table_row":
-                        table_rows[c.doc_id] = table_rows.get(c.doc_id, 0) + 1
-        except KnowledgeBaseError as exc:
-            return (f'<div class="pq-refused">知识库无法打开：{exc}</div>',) + (gr.skip(),) * 6
-        docs = [(R.doc_label(r.meta.title, r.meta.place, r.meta.doc_type, r.meta.period), r.doc_id)
-                for r in sorted(records, key=lambda r: r.source)]
-        places = sorted({r.meta.place for r in records if r.meta.place})
-        types = sorted({r.meta.doc_type for r in records if r.meta.doc_type})
-        s = self.a.settings
-        llm = f"大模型 {s.llm_model}" if s.llm_base_url and s.answerer == "llm" else "抽取式（离线）"
-        status = (f'<div class="pq-header"><h1>{APP_TITLE}</h1><p>知识库 {len(records)} 个文档 · {n_chunks} 个片段'
-                  f" · 检索方式 {MODE_NAMES.get(s.retrieval_mode, s.retrieval_mode)} · 回答方式 {llm}"
-                  " · 每句回答都标注出处 [n]</p></div>")
-        return (status, gr.Dropdown(choices=docs), gr.Dropdown(choices=[(R.short_place(p), p) for p in places]),
-                gr.Dropdown(choices=types), R.kb_rows(records, table_rows), gr.Dropdown(choices=docs, value=None),
-                gr.Dropdown(choices=docs))
-
-    def upload(self, files, request: gr.Request = None, progress=gr.Progress(track_tqdm=True)):
-        """Check, copy under safe names into a fresh folder, ingest in the background of answering.
-
-        Files that fail a check are skipped with their reason; questions keep being
-        answered from the current knowledge base until the new one is swapped in.
-        """
-        denied = self._denied(request)
-        if denied:
-            return denied, gr.skip(), *(gr.skip(),) * 7
-        files = [f for f in (files or []) if f]
-        s = self.a.settings
-        if len(files) > s.max_upload_files or not files:
-            problems = R.check_uploads([(Path(f).name, 1) for f in files], s.max_upload_mb, s.max_upload_files)
-            return ("**未入库**，知识库未改变：\n\n" + "\n".join(f"- {p}" for p in problems),
-                    gr.skip(), *(gr.skip(),) * 7)
-        folder = Path(tempfile.mkdtemp(prefix="planqa-upload-"))
-        renamed: dict[str, str] = {}
-        rejected = []
-        try:
-            for f in files:
-                problem = R.check_uploads([(Path(f).name, os.path.getsize(f))], s.max_upload_mb, s.max_upload_files)
-                if problem:
-                    rejected += problem
-                    continue
-                safe = R.safe_upload_name(Path(f).name, renamed.values())
-                shutil.copyfile(f, folder / safe)
-                renamed[Path(f).name] = safe
-            if not renamed:
-                return ("**未入库**，知识库未改变：\n\n" + "\n".join(f"- {p}" for p in rejected),
-                        gr.skip(), *(gr.skip(),) * 7)
-            progress(0.0, desc="正在解析上传的文件…")
-            origins = {str((folder / safe).resolve()): f"upload:{safe}" for safe in renamed.values()}
-            report = self.a.ingest(sorted(folder.iterdir()), origins=origins, max_bytes=s.max_upload_mb * MB,
-                                   progress=lambda m: progress(_progress_fraction(m), desc=m))
-        except (KnowledgeBaseError, EmbeddingError) as exc:
-            return f"**入库失败**：{redact(str(exc))}", gr.skip(), *(gr.skip(),) * 7
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return R.render_ingest_report(report, renamed, rejected), None, *self.kb_views()
-
-    def _denied(self, request) -> str:
-        """Why this user may not change the knowledge base ('' when allowed)."""
-        admins = admin_users()
-        user = getattr(request, "username", None) if request is not None else None
-        if admins and user not in admins:
-            return "**没有权限**：只有管理员（PLANQA_APP_ADMINS）可以上传或删除文档。"
-        return ""
-
-    def remove(self, doc_ids, request: gr.Request = None):
-        denied = self._denied(request)
-        if denied:
-            return denied, *(gr.skip(),) * 7
-        doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids or [])
-        if not doc_ids:
-            return "请先选择要删除的文档。", *(gr.skip(),) * 7
-        try:
-            removed = self.a.remove(doc_ids)
-        except KnowledgeBaseError as exc:
-            return f"**删除失败**：{exc}", *(gr.skip(),) * 7
-        return f"已删除：{'、'.join(removed)}。", *self.kb_views()
-
-    def view_doc(self, doc_id):
-        if not doc_id:
-            return '<div class="pq-empty">选择一个文档查看它的片段。</div>'
-        with self.lock.read():
-            chunks = [c for c in self.a.kb.chunks if c.doc_id == doc_id]
-        return R.render_doc_chunks(chunks)
-
 
 def _names(value) -> tuple[str, ...]:
     """Filter values as given through the API: one name or a list of them (a bare string is one name)."""
@@ -398,7 +249,7 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                         cite_target = gr.Textbox(label="引用", visible="hidden", elem_id="pq-cite-target",
                                                  show_label=False)
             with gr.Tab("知识库", id="kb"):
-                kb_table = gr.Dataframe(headers=R.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
+                kb_table = gr.Dataframe(headers=K.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
                                         column_widths=["34%", "9%", "11%", "9%", "6%", "7%", "24%"])
                 with gr.Row(equal_height=False):
                     with gr.Column():

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from planqa import ui_kb_render as K
 from planqa import ui_render as R
 from planqa.corpus.loaders import LoadError
 from planqa.rag.service import IngestReport
@@ -30,7 +31,10 @@ ANSWER = {
 
 
 def test_docstring_examples():
-    assert doctest.testmod(R).failed == 0
+    from planqa import ui_viewer
+
+    for module in (R, K, ui_viewer):
+        assert doctest.testmod(module).failed == 0
 
 
 def test_highlight_marks_the_quote_across_whitespace_and_escapes_html():
@@ -103,10 +107,10 @@ class Rec:
 def test_kb_rows_and_labels():
     recs = [Rec("b", "b.txt", DocMeta("乙", "天津市静海区", "区", "政府工作报告", "2021年", "", "2021-01-20"), 57),
             Rec("a", "a.txt", DocMeta("甲", "天津市滨海新区新河街道", "街道", "五年规划纲要", "", "", "2021-08-27"), 103)]
-    assert R.kb_rows(recs, {"a": 12}) == [
+    assert K.kb_rows(recs, {"a": 12}) == [
         ["甲", "新河街道", "五年规划纲要", "2021-08-27", 103, 12, "a.txt"],  # sorted by place
         ["乙", "静海区", "政府工作报告", "2021-01-20", 57, 0, "b.txt"]]
-    assert len(R.KB_HEADERS) == 7
+    assert len(K.KB_HEADERS) == 7
     assert R.doc_label("甲", "天津市滨海新区新河街道", "五年规划纲要") == "新河街道 五年规划纲要"
 
 
@@ -120,10 +124,10 @@ def test_doc_chunks_view_groups_table_rows():
         headings: tuple = ("第一章",)
 
     rows = [C("table_row", "表1｜甲（亿元）｜2020：1｜2025：2"), C("table_row", "表1｜乙｜2020：3｜2025：4")]
-    out = R.render_doc_chunks([C("text", "正文<一>")] + rows)
+    out = K.render_doc_chunks([C("text", "正文<一>")] + rows)
     assert out.count("<table") == 1 and out.count("<tr>") == 3
     assert "正文&lt;一&gt;" in out and "1 个正文片段、2 个重建的表格行" in out
-    assert "没有片段" in R.render_doc_chunks([])
+    assert "没有片段" in K.render_doc_chunks([])
 
 
 @pytest.mark.parametrize("name, want", [
@@ -134,15 +138,15 @@ def test_doc_chunks_view_groups_table_rows():
     ("\x00\n.txt", "upload.txt"),
 ])
 def test_upload_names_are_sanitised(name, want):
-    got = R.safe_upload_name(name)
+    got = K.safe_upload_name(name)
     assert got == want and "/" not in got and "\\" not in got and not got.startswith(".")
 
 
 def test_upload_checks_speak_chinese():
     mb = 1024 * 1024
-    assert R.check_uploads([("a.txt", 10)], 20, 10) == []
-    assert R.check_uploads([], 20, 10) == ["请先选择要上传的文件"]
-    problems = R.check_uploads([("a.exe", 10), ("b.pdf", 21 * mb), ("c.md", 0)] + [("d.txt", 1)] * 9, 20, 10)
+    assert K.check_uploads([("a.txt", 10)], 20, 10) == []
+    assert K.check_uploads([], 20, 10) == ["请先选择要上传的文件"]
+    problems = K.check_uploads([("a.exe", 10), ("b.pdf", 21 * mb), ("c.md", 0)] + [("d.txt", 1)] * 9, 20, 10)
     assert problems[0] == "一次最多上传 10 个文件（本次 12 个）"
     assert any("a.exe：不支持的文件类型 .exe" in p for p in problems)
     assert any("b.pdf：文件过大（21.0 MB，上限 20 MB）" in p for p in problems)
@@ -152,10 +156,10 @@ def test_upload_checks_speak_chinese():
 def test_ingest_report_uses_the_users_file_names():
     report = IngestReport(added=["测试镇_规划.txt"], skipped=[LoadError("/tmp/x/scan.txt", "是二进制文件，不是文本")],
                           chunks=514, documents=6)
-    out = R.render_ingest_report(report, {"测试镇 规划.txt": "测试镇_规划.txt"})
+    out = K.render_ingest_report(report, {"测试镇 规划.txt": "测试镇_规划.txt"})
     assert "**已入库**：测试镇 规划.txt" in out and "**未入库** scan.txt：是二进制文件" in out
     assert "新文档已可提问" in out
-    unchanged = R.render_ingest_report(IngestReport(skipped=[LoadError("t/a.txt", "坏")], chunks=1, documents=1))
+    unchanged = K.render_ingest_report(IngestReport(skipped=[LoadError("t/a.txt", "坏")], chunks=1, documents=1))
     assert "知识库未改变" in unchanged
 
 
