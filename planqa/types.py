@@ -175,6 +175,7 @@ class Citation:
     def to_dict(self) -> dict:
         return {
             "n": self.n,
+            "doc_id": self.chunk.doc_id,
             "source": self.chunk.source,
             "title": self.chunk.title,
             "headings": list(self.chunk.headings),

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from typing import Iterable, Sequence
 
-from planqa.corpus.loaders import SUPPORTED_SUFFIXES
 from planqa.rag.serialize import lines_label
 
 EXAMPLE_QUESTIONS = (
@@ -20,12 +18,16 @@ EXAMPLE_QUESTIONS = (
     "静海镇城乡居民可支配收入2025年预计达到多少？",
     "静海区2021年计划建设多少个5G基站？",
 )
-KB_HEADERS = ["标题", "地区", "类型", "日期", "片段", "表格行", "文件"]
 _PLACE_PART = re.compile(r".+?(?:自治区|特别行政区|省|自治州|市|新区|区|县|旗|街道|镇|乡)")
 _MARK_GAP = r"(?:\s|\*\*|__)*"
 _PLAN_TITLE = re.compile(r"国民经济和社会发展第([一二三四五六七八九十]+)个五年规划和二[〇零○]([一二三四五六七八九〇零○]{2})年远景目标纲要")
 
 APP_CSS = """
+#pq-new { align-self: flex-end; min-height: 42px; max-height: 48px; margin-bottom: 4px; }
+#pq-question .input-container { position: relative; }
+#pq-question textarea { padding-right: 88px; }
+#pq-count { position: absolute; right: 12px; top: 50%; transform: translateY(-50%); font-size: 12px;
+  color: var(--body-text-color-subdued); pointer-events: none; }
 .gradio-container { max-width: 1360px !important; margin: 0 auto; }
 #pq-chat .message { font-size: 15px; line-height: 1.7; }
 #pq-sources-col { position: sticky; top: 8px; }
@@ -37,7 +39,7 @@ PANEL_CSS = """
 .pq-card.pq-active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
 .pq-head { display: flex; gap: 8px; align-items: baseline; font-weight: 600; }
 .pq-n { color: var(--color-accent); white-space: nowrap; }
-.pq-title { font-size: 14px; }
+.pq-title { font-size: 14px; flex: 1; }
 .pq-path, .pq-where { color: var(--body-text-color-subdued); font-size: 12px; margin-top: 2px; }
 .pq-text { margin-top: 6px; font-size: 14px; line-height: 1.75; white-space: pre-wrap; }
 .pq-text mark, .pq-row tr.pq-hit td { background: #fde68a; color: #1f2937; }
@@ -45,6 +47,7 @@ PANEL_CSS = """
 .pq-row caption { text-align: left; font-size: 12px; color: var(--body-text-color-subdued); padding-bottom: 2px; }
 .pq-row th, .pq-row td { border: 1px solid var(--border-color-primary); padding: 3px 8px; text-align: left; }
 .pq-row th { background: var(--background-fill-secondary); font-weight: 500; }
+.pq-for { font-size: 13px; color: var(--body-text-color-subdued); padding: 0 2px; }
 .pq-empty { color: var(--body-text-color-subdued); padding: 12px; font-size: 14px; }
 .pq-refused { background: #fef3c7; color: #92400e; border-radius: 6px; padding: 8px 10px; font-size: 14px; }
 .pq-doc { max-height: 720px; overflow-y: auto; padding-right: 6px; }
@@ -82,13 +85,53 @@ def heading_path(headings: Sequence[str]) -> str:
     return " › ".join(h for h in headings if h)
 
 
-def marker_choices(answer: dict | None) -> list[str]:
-    """Radio labels for the cited passages of an answer.
+def active_filters(docs=(), places=(), doc_types=()) -> str:
+    """What the chat's filters restrict, in words ('' when nothing).
 
-    >>> marker_choices({"citations": [{"n": 1}, {"n": 3}]})
-    ['[1]', '[3]']
+    >>> active_filters(["xinhe"], [], ["规划纲要"])
+    '文档（1 个）、文件类型（规划纲要）'
     """
-    return [f"[{c['n']}]" for c in (answer or {}).get("citations", [])]
+    parts = []
+    if docs:
+        parts.append(f"文档（{len(docs)} 个）")
+    if places:
+        parts.append(f"地区（{'、'.join(short_place(p) for p in places)}）")
+    if doc_types:
+        parts.append(f"文件类型（{'、'.join(doc_types)}）")
+    return "、".join(parts)
+
+
+def for_display(answer: dict | None) -> dict | None:
+    """The answer with its citations numbered [1], [2] … in reading order; ``ref`` keeps each one's passage number.
+
+    Answers cite passages by rank ([3] is the third passage); the page numbers them from 1.
+
+    >>> a = for_display({"answer": "甲[3]。乙[5]。", "citations": [{"n": 3}, {"n": 5}]})
+    >>> a["answer"], a["citations"]
+    ('甲[1]。乙[2]。', [{'n': 1, 'ref': 3}, {'n': 2, 'ref': 5}])
+    """
+    cites = (answer or {}).get("citations", [])
+    if not cites or any("ref" in c for c in cites):
+        return answer
+    order: list[int] = []
+    for m in re.finditer(r"\[(\d+)\]", answer.get("answer", "")):
+        if int(m.group(1)) in {c["n"] for c in cites} and int(m.group(1)) not in order:
+            order.append(int(m.group(1)))
+    order += [c["n"] for c in cites if c["n"] not in order]
+    number = {n: i for i, n in enumerate(order, 1)}
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", answer.get("answer", ""))
+    return {**answer, "answer": text, "citations": [{**c, "n": number[c["n"]], "ref": c["n"]} for c in cites]}
+
+
+def marker_choices(answer: dict | None) -> list[tuple[str, str]]:
+    """Radio choices for the cited passages of an answer: (label as numbered on the page, passage number).
+
+    >>> marker_choices({"answer": "[3][1]", "citations": [{"n": 1}, {"n": 3}]})
+    [('[1]', '[3]'), ('[2]', '[1]')]
+    """
+    shown = for_display(answer) or {}
+    return sorted(((f"[{c['n']}]", f"[{c.get('ref', c['n'])}]") for c in shown.get("citations", [])),
+                  key=lambda x: int(x[0][1:-1]))
 
 
 def marker_number(label: str | None) -> int | None:
@@ -180,7 +223,7 @@ def _passage(answer: dict, n: int) -> dict:
 
 def render_source_card(citation: dict, passage: dict, active: bool = False) -> str:
     """One cited passage: number, title, heading path, file and lines, text with the quote marked."""
-    n = citation["n"]
+    label, n = citation["n"], citation.get("ref", citation["n"])
     kind = passage.get("kind", "text")
     text = passage.get("text", "")
     body = render_row_table(text) if kind == "table_row" else \
@@ -190,8 +233,9 @@ def render_source_card(citation: dict, passage: dict, active: bool = False) -> s
     if kind == "table_row":
         where += " · 指标表"
     return (f'<section class="pq-card{" pq-active" if active else ""}" id="pq-src-{n}" data-n="{n}">'
-            f'<div class="pq-head"><span class="pq-n">[{n}]</span>'
-            f'<span class="pq-title">{html.escape(citation.get("title", ""))}</span></div>'
+            f'<div class="pq-head"><a class="pq-n pq-cite-link" href="#pq-cite-{n}" title="查看原文">[{label}]</a>'
+            f'<span class="pq-title">{html.escape(citation.get("title", ""))}</span>'
+            f'<a class="pq-open" href="#pq-cite-{n}">查看原文</a></div>'
             + (f'<div class="pq-path">{html.escape(path)}</div>' if path else "")
             + f'<div class="pq-where">{where}</div>{body}</section>')
 
@@ -203,23 +247,38 @@ def render_sources(answer: dict | None, active: int | None = None) -> str:
                 "文件、章节、行号，并高亮被引用的句子。</div>")
     if answer.get("error"):
         return f'<div class="pq-sources pq-empty">{html.escape(answer["error"])}</div>'
-    cites = answer.get("citations", [])
+    answer = for_display(answer)
+    cites = sorted(answer.get("citations", []), key=lambda c: c["n"])
     if not cites:
         return _render_nearest(answer)
-    active = active if active in {c["n"] for c in cites} else cites[0]["n"]
-    cards = "".join(render_source_card(c, _passage(answer, c["n"]), c["n"] == active) for c in cites)
-    return f'<div class="pq-sources">{cards}</div>'
+    refs = [c.get("ref", c["n"]) for c in cites]
+    active = active if active in refs else refs[0]
+    cards = "".join(render_source_card(c, _passage(answer, ref), ref == active) for c, ref in zip(cites, refs))
+    return f'<div class="pq-sources">{_panel_question(answer)}{cards}</div>'
+
+
+def asked_as(answer: dict) -> str:
+    """The question answered when it differs from the one typed (a follow-up completed from the conversation)."""
+    used = answer.get("question_used") or ""
+    return used if used and used != answer.get("question") else ""
+
+
+def _panel_question(answer: dict) -> str:
+    """Which question the panel's sources belong to."""
+    q = answer.get("question_used") or answer.get("question") or ""
+    return f'<div class="pq-for">问题：{html.escape(q)}</div>' if q else ""
 
 
 def _render_nearest(answer: dict) -> str:
     passages = answer.get("passages", [])[:3]
     if not passages:
-        return '<div class="pq-sources pq-empty">没有检索到任何段落：知识库为空，或筛选条件排除了所有文档。</div>'
+        return (f'<div class="pq-sources">{_panel_question(answer)}<div class="pq-empty">没有检索到任何段落：'
+                "知识库为空，或筛选条件排除了所有文档。</div></div>")
     items = "".join(
-        f'<details><summary>{html.escape(p["title"])} · {html.escape(heading_path(p["headings"]))} · '
-        f'{lines_label(p["start_line"], p["end_line"])}</summary>'
+        f'<details><summary>{html.escape(" · ".join(x for x in (p["title"], heading_path(p["headings"])) if x))}'
+        f' · {lines_label(p["start_line"], p["end_line"])}</summary>'
         f'<div class="pq-text">{html.escape(p["text"])}</div></details>' for p in passages)
-    return (f'<div class="pq-sources"><div class="pq-refused">文档中没有可引用的依据。'
+    return (f'<div class="pq-sources">{_panel_question(answer)}<div class="pq-refused">文档中没有可引用的依据。'
             f"以下是最接近的检索结果，仅供参考：</div>{items}</div>")
 
 
@@ -239,6 +298,15 @@ def source_line(c: dict, compact: bool = False) -> str:
     parts = (short_title(c.get("title", "")), *heads[-1:]) if compact else (c.get("title", ""), *heads)
     where = " › ".join(x for x in parts if x)
     return f"[{c['n']}] {where}（{c.get('source', '')}，{lines_label(c['start_line'], c['end_line'])}）"
+
+
+def strip_paths(text: str) -> str:
+    """A message without the server's file paths: each absolute path shortened to its file name.
+
+    >>> strip_paths("/tmp/gradio/3f2a/q.jsonl:3: 缺少 question 字段")
+    'q.jsonl:3: 缺少 question 字段'
+    """
+    return re.sub(r"(?<![\w.])/(?:[^\s/:：，。]+/)+([^\s/:：，。]+)", r"\1", text)
 
 
 def md_literal(text: str) -> str:
@@ -261,6 +329,17 @@ def md_literal(text: str) -> str:
     return text.replace("\n", "  \n")
 
 
+def cite_links(markdown: str, refs: dict[int, int] | None = None) -> str:
+    """Markers [n] as links the page opens in the document viewer (``#pq-cite-<passage number>``).
+
+    >>> cite_links("目标46亿元[1]，[2]。", {1: 4})
+    '目标46亿元[[1]](#pq-cite-4)，[[2]](#pq-cite-2)。'
+    """
+    refs = refs or {}
+    return re.sub(r"(?<!\\)\[(\d{1,3})\](?!\()",
+                  lambda m: f"[[{m.group(1)}]](#pq-cite-{refs.get(int(m.group(1)), m.group(1))})", markdown)
+
+
 def render_chat_message(answer: dict) -> str:
     """The assistant's chat message: answer with [n] markers, notices, then a short source list.
 
@@ -269,14 +348,19 @@ def render_chat_message(answer: dict) -> str:
     """
     if answer.get("error"):
         return f"**无法回答**：{md_literal(answer['error'])}"
+    answer = for_display(answer)
+    refs = {c["n"]: c.get("ref", c["n"]) for c in answer.get("citations", [])}
     out = []
+    if asked_as(answer):
+        out.append(f"> 按上文理解为：{md_literal(asked_as(answer))}")
     if answer.get("refused"):
         out.append("**未找到依据**")
-    out.append(md_literal(answer.get("answer", "")))
+    out.append(cite_links(md_literal(answer.get("answer", "")), refs))
     out += [f"> 提示：{md_literal(note)}" for note in answer.get("notices", [])]
     cites = answer.get("citations", [])
     if cites:
-        out.append("**来源**\n\n" + "\n".join(f"- {md_literal(source_line(c, compact=True))}" for c in cites))
+        out.append("**来源**\n\n" + "\n".join(f"- {cite_links(md_literal(source_line(c, compact=True)), refs)}"
+                                                for c in sorted(cites, key=lambda c: c["n"])))
     return "\n\n".join(out)
 
 
@@ -295,7 +379,10 @@ def conversation_markdown(turns: Sequence[dict], when: str = "") -> str:
     if when:
         out += [f"导出时间：{when}", ""]
     for i, t in enumerate(turns, 1):
+        t = for_display(t)
         out += [f"## 问题 {i}：{t.get('question', '')}", ""]
+        if asked_as(t):
+            out += [f"按上文理解为：{asked_as(t)}", ""]
         if t.get("error"):
             out += [f"无法回答：{t['error']}", ""]
             continue
@@ -305,104 +392,7 @@ def conversation_markdown(turns: Sequence[dict], when: str = "") -> str:
             out.append("")
         if t.get("citations"):
             out += ["**来源**", ""]
-            for c in t["citations"]:
+            for c in sorted(t["citations"], key=lambda c: c["n"]):
                 out += [f"- {source_line(c)}", f"  > “{c.get('quote', '')}”"]
             out.append("")
     return "\n".join(out).rstrip() + "\n"
-
-
-# ---- knowledge base tab ---------------------------------------------------------------------
-def kb_rows(records: Iterable, table_rows: dict[str, int] | None = None) -> list[list]:
-    """Table rows (see KB_HEADERS) for ``DocRecord``-like objects; ``table_rows``: doc_id → rebuilt rows."""
-    rows = []
-    for r in sorted(records, key=lambda r: (r.meta.place, r.meta.date, r.source)):
-        m = r.meta
-        rows.append([m.title, short_place(m.place), m.doc_type, m.date, r.chunks,
-                     (table_rows or {}).get(r.doc_id, 0), r.source])
-    return rows
-
-
-def render_doc_chunks(chunks: Sequence, limit: int = 400) -> str:
-    """A document's chunks (kind text) and rebuilt table rows (kind table_row) as HTML."""
-    if not chunks:
-        return '<div class="pq-empty">这个文档没有片段。</div>'
-    rows = [c for c in chunks if c.kind == "table_row"]
-    texts = [c for c in chunks if c.kind != "table_row"]
-    out = [f'<div class="pq-doc"><p class="pq-where">共 {len(texts)} 个正文片段、{len(rows)} 个重建的表格行。</p>']
-    if rows:
-        out.append("<h4>重建的指标表行</h4>")
-        out += [render_rows_table(group) for group in group_rows([c.text for c in rows])]
-    out.append("<h4>正文片段</h4>")
-    for i, c in enumerate(texts[:limit], 1):
-        out.append(f'<section class="pq-card"><div class="pq-where">#{i} · {lines_label(c.start_line, c.end_line)}'
-                   f" · {html.escape(heading_path(c.headings)) or '（无标题）'}</div>"
-                   f'<div class="pq-text">{html.escape(c.text)}</div></section>')
-    if len(texts) > limit:
-        out.append(f'<p class="pq-where">（其余 {len(texts) - limit} 个片段未显示）</p>')
-    out.append("</div>")
-    return "".join(out)
-
-
-def safe_upload_name(name: str, taken: Iterable[str] = ()) -> str:
-    """A file name safe to create in a fresh directory: basename only, no odd characters, unique.
-
-    >>> safe_upload_name("../../etc/测试镇 规划(2021).TXT")
-    '测试镇_规划_2021.txt'
-    >>> safe_upload_name("..\\\\x.md", taken={"x.md"})
-    'x_2.md'
-    >>> safe_upload_name(".txt")
-    'upload.txt'
-    """
-    base = re.split(r"[\\/]", name)[-1]
-    m = re.search(r"\.[A-Za-z0-9]{1,10}$", base)
-    suffix = m.group(0).lower() if m else ""
-    stem = base[:m.start()] if m else base
-    stem = re.sub(r"[^\w\u4e00-\u9fff.-]+", "_", stem).strip("._")[:80] or "upload"
-    out, k, taken = f"{stem}{suffix}", 2, set(taken)
-    while out in taken:
-        out, k = f"{stem}_{k}{suffix}", k + 1
-    return out
-
-
-def check_uploads(files: Sequence[tuple[str, int]], max_mb: int, max_files: int,
-                  suffixes: Sequence[str] = SUPPORTED_SUFFIXES) -> list[str]:
-    """Reasons (in Chinese) why a batch of (name, size in bytes) uploads is refused; [] when fine."""
-    problems = []
-    if not files:
-        return ["请先选择要上传的文件"]
-    if len(files) > max_files:
-        problems.append(f"一次最多上传 {max_files} 个文件（本次 {len(files)} 个）")
-    for name, size in files:
-        base = re.split(r"[\\/]", name)[-1]
-        suffix = Path(base).suffix.lower()
-        if suffix not in suffixes:
-            problems.append(f"{base}：不支持的文件类型 {suffix or '（无扩展名）'}（支持 {' '.join(suffixes)}）")
-        elif size > max_mb * 1024 * 1024:
-            problems.append(f"{base}：文件过大（{size / 1048576:.1f} MB，上限 {max_mb} MB）")
-        elif size == 0:
-            problems.append(f"{base}：文件是空的")
-    return problems
-
-
-def render_ingest_report(report, renamed: dict[str, str] | None = None, rejected: Sequence[str] = ()) -> str:
-    """Markdown summary of an ``IngestReport``: what was added, replaced, unchanged, duplicate and skipped.
-
-    ``rejected``: reasons for files refused before ingest (too big, empty, wrong type).
-    """
-    back = {v: k for k, v in (renamed or {}).items()}
-    name = lambda s: back.get(s, s)  # noqa: E731 - show the user's own file name
-    out = []
-    if report.added:
-        out.append("**已入库**：" + "、".join(name(s) for s in report.added))
-    if report.replaced:
-        out.append("**已更新**：" + "、".join(name(s) for s in report.replaced))
-    if report.unchanged:
-        out.append("**内容未变，未重复入库**：" + "、".join(name(s) for s in report.unchanged))
-    for a, b in getattr(report, "duplicates", ()):
-        out.append(f"**内容重复，未入库**：{name(a)} 与已入库的 {name(b)} 相同")
-    for err in report.skipped:
-        out.append(f"**未入库** {name(Path(err.path).name)}：{err.reason}")
-    out += [f"**未入库** {reason}" for reason in rejected]
-    out.append(f"知识库现有 {report.documents} 个文档、{report.chunks} 个片段。"
-               + ("新文档已可提问。" if report.added or report.replaced else "知识库未改变。"))
-    return "\n\n".join(out)

@@ -1,10 +1,12 @@
 """PNG charts for evaluation reports, drawn with matplotlib's Agg canvas (no pyplot, no global state).
 
-Labels are ASCII only (type names, file names, metric keys): machines without a CJK
-font would otherwise draw empty boxes. Nothing here computes a metric.
+Titles and axis labels are Chinese when a CJK font is installed (``fonts-noto-cjk`` and
+the like) and English otherwise, so a machine without one never draws empty boxes.
+Nothing here computes a metric.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -13,6 +15,44 @@ import numpy as np
 HIT_KS = (1, 3, 5, 10)
 # PNG metadata is otherwise "Software: matplotlib version …"; leaving it out keeps files byte-stable
 _PNG_META = {"Software": None}
+
+
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei",
+             "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
+_STAGES = {"retrieve": "检索", "answer": "回答", "total": "总计"}
+
+
+_CJK_FILES = ("notosanscjk", "notoserifcjk", "sourcehansans", "wqy-microhei", "wqy-zenhei", "msyh", "simhei")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first installed font of ``CJK_FONTS`` (None when there is none).
+
+    A font installed after matplotlib built its font cache is found among the system's
+    font files and registered.
+    """
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    names = {f.name for f in manager.ttflist}
+    known = next((name for name in CJK_FONTS if name in names), None)
+    if known:
+        return known
+    for path in sorted(font_manager.findSystemFonts()):
+        file = Path(path).name.lower()
+        if any(k in file for k in _CJK_FILES) and "bold" not in file:
+            try:
+                manager.addfont(path)
+                return font_manager.FontProperties(fname=path).get_name()
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return None
+
+
+def label(zh: str, en: str) -> str:
+    """``zh`` when charts can draw Chinese, else ``en``."""
+    return zh if cjk_font() else en
 
 
 def _figure(width: float, height: float):
@@ -25,6 +65,12 @@ def _figure(width: float, height: float):
 
 
 def _save(fig, path: Path) -> Path:
+    font = cjk_font()
+    if font:  # set on the figure's own texts, not in matplotlib's global settings
+        from matplotlib.text import Text
+
+        for text in fig.findobj(Text):
+            text.set_fontfamily([font, "DejaVu Sans"])
     fig.tight_layout()
     fig.savefig(path, format="png", metadata=_PNG_META)
     return path
@@ -34,23 +80,24 @@ def hit_curve(path: Path, metrics: Mapping[str, float], types: Sequence[str]) ->
     """hit@k for k in 1, 3, 5, 10: overall (thick) and per answerable question type."""
     fig = _figure(6.5, 4.2)
     ax = fig.add_subplot()
-    series = [("all", "")] + [(t, f"type={t}/") for t in types]
+    series = [(label("全部", "all"), "")] + [(t, f"type={t}/") for t in types]
     styles = ("--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
     markers = "sD^vP"
     for i, (name, prefix) in enumerate(series):
         ys = [metrics.get(f"{prefix}hit@{k}") for k in HIT_KS]
         if any(y is None for y in ys):
             continue
-        if name == "all":
+        if prefix == "":
             ax.plot(HIT_KS, ys, marker="o", linewidth=3, color="black", label=name, zorder=3)
         else:  # distinct dashes and markers keep types with equal values visible
             ax.plot(HIT_KS, ys, marker=markers[(i - 1) % len(markers)], linewidth=1.4,
                     linestyle=styles[(i - 1) % len(styles)], label=name)
     ax.set_xticks(HIT_KS, [f"@{k}" for k in HIT_KS])
     ax.set_ylim(0, 1.05)
-    ax.set_xlabel("k (passages)")
+    ax.set_xlabel(label("k（检索段落数）", "k (passages)"))
     ax.set_ylabel("hit@k")
-    ax.set_title("Retrieval: share of answerable questions with a relevant passage in top k")
+    ax.set_title(label("检索：前 k 个段落含相关段落的可回答问题占比",
+                       "Retrieval: share of answerable questions with a relevant passage in top k"))
     ax.title.set_fontsize(9)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
@@ -91,10 +138,10 @@ def latency_histograms(path: Path, stage_values: Mapping[str, Sequence[float]]) 
         ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
         if spread:
             ax.set_xscale("log")
-        ax.set_title(f"{stage} (ms)", fontsize=10)
-        ax.set_xlabel("milliseconds" + (" (log scale)" if spread else ""))
-        ax.set_ylabel("questions")
+        ax.set_title(label(f"{_STAGES.get(stage, stage)}（毫秒）", f"{stage} (ms)"), fontsize=10)
+        ax.set_xlabel(label("毫秒" + ("（对数刻度）" if spread else ""), "milliseconds" + (" (log scale)" if spread else "")))
+        ax.set_ylabel(label("问题数", "questions"))
         ax.grid(alpha=0.3)
     if not stages:
-        fig.add_subplot().text(0.5, 0.5, "no timings", ha="center", va="center")
+        fig.add_subplot().text(0.5, 0.5, label("没有耗时数据", "no timings"), ha="center", va="center")
     return _save(fig, path)

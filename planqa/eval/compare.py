@@ -159,7 +159,7 @@ def write_compare_report(out_dir: str | Path, results: Mapping[str, Mapping]) ->
     ok = [label for label, m in results.items() if "error" not in m]
     charts.grouped_bars(paths["chart"], CHART_METRICS,
                         {label: [results[label].get(m) for m in CHART_METRICS] for label in ok},
-                        "Configurations compared on the dev set")
+                        charts.label("开发集上的配置对比", "Configurations compared on the dev set"))
     return paths
 
 

@@ -17,19 +17,22 @@ from planqa.eval.questions import QUESTION_TYPES, Question
 KEY_METRICS = (
     ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"), ("hit@10", "hit@10"),
     ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"),
-    ("evidence_coverage@10", "跨文档证据覆盖 evidence coverage@10 (multi-doc)"),
-    ("all_docs@10", "全部文档命中 all docs covered@10 (multi-doc)"),
-    ("numbers_present", "数字命中 numbers present (number/compare)"),
-    ("list_recall", "列表召回 list recall"),
-    ("char_f1", "字符 F1 char F1"), ("rouge_l", "ROUGE-L"),
-    ("citation_precision", "引用精确率 citation precision"),
-    ("citation_recall", "引用召回率 citation recall"),
-    ("refusal_correct", "无答案题拒答率 refusal accuracy (unanswerable)"),
-    ("false_refusal", "误拒答率 false-refusal rate (answerable)"),
-    ("answer_chars_median", "回答长度中位数 answer length median (chars)"),
+    ("evidence_coverage@10", "跨文档证据覆盖@10（多文档题）"),
+    ("all_docs@10", "全部文档命中@10（多文档题）"),
+    ("numbers_present", "数字命中率（数字题、对比题）"),
+    ("list_recall", "列表召回率"),
+    ("char_f1", "字符 F1"), ("rouge_l", "ROUGE-L"),
+    ("citation_precision", "引用精确率"),
+    ("citation_recall", "引用召回率"),
+    ("refusal_correct", "无答案题拒答率"),
+    ("false_refusal", "误拒答率（可回答题）"),
+    ("answer_chars_median", "回答长度中位数（字）"),
 )
 GROUP_COLUMNS = ("questions", "hit@1", "hit@5", "mrr@10", "numbers_present", "list_recall", "char_f1",
                  "citation_precision", "refusal_correct", "false_refusal")
+GROUP_HEADS = {"questions": "题数", "numbers_present": "数字命中", "list_recall": "列表召回", "char_f1": "字符 F1",
+               "citation_precision": "引用精确率", "refusal_correct": "拒答正确", "false_refusal": "误拒答"}
+_STAGES = {"retrieve": "检索", "answer": "回答", "total": "总计"}
 CHART_METRICS = ("hit@5", "mrr@10", "char_f1", "numbers_present", "citation_precision", "refusal_correct")
 MISS_RANK = 5
 WORST_PER_SECTION = 10
@@ -65,7 +68,7 @@ def write_report(out_dir: str | Path, metrics: dict[str, float], predictions: li
     paths["by_type"] = charts.grouped_bars(
         out / "metrics_by_type.png", types,
         {m: [metrics.get(f"type={t}/{m}") for t in types] for m in CHART_METRICS},
-        "Metrics per question type")
+        charts.label("各题型指标", "Metrics per question type"))
     paths["latency"] = charts.latency_histograms(out / "latency.png", _stage_timings(predictions))
     paths["report"].write_text(render_markdown(metrics, predictions, questions, config_label), encoding="utf-8")
     return paths
@@ -101,17 +104,16 @@ def render_markdown(metrics: dict[str, float], predictions: list[dict], question
                     config_label: str = "default") -> str:
     """The report.md text (overview, per type, per document, latency, worst questions, charts)."""
     counts = Counter(q.type for q in questions)
-    lines = [f"# 评测报告 Evaluation report — `{config_label}`", "",
-             f"{len(questions)} 题 questions: " + ", ".join(f"{t} {counts[t]}" for t in QUESTION_TYPES if counts[t]),
-             "", "## 总览 Overview", "", "| 指标 metric | 值 value |", "|---|---:|"]
+    lines = [f"# 评测报告 — `{config_label}`", "",
+             f"共 {len(questions)} 题：" + ", ".join(f"{t} {counts[t]}" for t in QUESTION_TYPES if counts[t]),
+             "", "## 总览", "", "| 指标 | 值 |", "|---|---:|"]
     lines += [f"| {label} | {format_metric(metrics.get(key), key)} |" for key, label in KEY_METRICS]
-    lines += ["", "Retrieval metrics count answerable questions only; a passage is relevant when its "
-              "line span overlaps an evidence quote in a gold document.", ""]
+    lines += ["", "检索指标只计可回答的问题；一个段落的行号范围与标准文档中的证据引文重叠，即为相关段落。", ""]
     lines += _latency_table(metrics)
-    lines += ["## 图表 Charts", "", "![hit@k](hit_at_k.png)", "", "![metrics per type](metrics_by_type.png)",
-              "", "![latency](latency.png)", ""]
-    lines += _group_table("按题型 By question type", "type", metrics)
-    lines += _group_table("按文档 By document", "doc", metrics)
+    lines += ["## 图表", "", "![hit@k](hit_at_k.png)", "", "![各题型指标](metrics_by_type.png)",
+              "", "![耗时](latency.png)", ""]
+    lines += _group_table("按题型", "type", metrics, "题型")
+    lines += _group_table("按文档", "doc", metrics, "文档")
     lines += _worst_sections(predictions, questions)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -121,20 +123,20 @@ def _latency_table(metrics: dict[str, float]) -> list[str]:
                     key=lambda s: (s == "total", s))
     if not stages:
         return []
-    lines = ["### 延迟 Latency (ms)", "", "| stage | p50 | p95 |", "|---|---:|---:|"]
+    lines = ["### 耗时（毫秒）", "", "| 阶段 | p50 | p95 |", "|---|---:|---:|"]
     for s in stages:
         p50, p95 = f"latency_ms/{s}/p50", f"latency_ms/{s}/p95"
-        lines.append(f"| {s} | {format_metric(metrics.get(p50), p50)} | {format_metric(metrics.get(p95), p95)} |")
+        lines.append(f"| {_STAGES.get(s, s)} | {format_metric(metrics.get(p50), p50)} | {format_metric(metrics.get(p95), p95)} |")
     return lines + [""]
 
 
-def _group_table(title: str, prefix: str, metrics: dict[str, float]) -> list[str]:
+def _group_table(title: str, prefix: str, metrics: dict[str, float], column: str = "") -> list[str]:
     names = sorted({k[len(prefix) + 1:].split("/", 1)[0] for k in metrics if k.startswith(prefix + "=")})
     if prefix == "type":
         names.sort(key=lambda t: QUESTION_TYPES.index(t) if t in QUESTION_TYPES else len(QUESTION_TYPES))
     if not names:
         return []
-    lines = [f"## {title}", "", f"| {prefix} | " + " | ".join(GROUP_COLUMNS) + " |",
+    lines = [f"## {title}", "", f"| {column or prefix} | " + " | ".join(GROUP_HEADS.get(c, c) for c in GROUP_COLUMNS) + " |",
              "|---|" + "---:|" * len(GROUP_COLUMNS)]
     for name in names:
         values = [format_metric(metrics.get(f"{prefix}={name}/{col}"), col) for col in GROUP_COLUMNS]
@@ -171,23 +173,23 @@ def worst_questions(predictions: list[dict]) -> dict[str, list[dict]]:
 
 
 _SECTION_TITLES = {
-    "retrieval_miss": f"检索未命中 Retrieval misses (no relevant passage in top {MISS_RANK})",
-    "false_refusal": "误拒答 Wrong refusals (answerable question refused)",
-    "answered_unanswerable": "无答案题被作答 Unanswerable questions answered",
-    "numbers_missing": "数字缺失 Numbers missing from the answer",
-    "low_overlap": "其余低分 Lowest answer overlap among the rest (char F1)",
+    "retrieval_miss": f"检索未命中（前 {MISS_RANK} 个段落中没有相关段落）",
+    "false_refusal": "误拒答（可回答的问题被拒答）",
+    "answered_unanswerable": "无答案题被作答",
+    "numbers_missing": "回答缺少数字",
+    "low_overlap": "其余低分（字符 F1 最低）",
 }
 
 
 def _worst_sections(predictions: list[dict], questions: Sequence[Question]) -> list[str]:
     by_id = {q.id: q for q in questions}
-    lines = ["## 最差问题 Worst questions", ""]
+    lines = ["## 最差问题", ""]
     for kind, group in worst_questions(predictions).items():
         shown = group[:WORST_PER_SECTION]
-        more = f" — showing {len(shown)} of {len(group)}" if len(group) > len(shown) else ""
-        lines += [f"### {_SECTION_TITLES[kind]} ({len(group)}){more}", ""]
+        more = f"，显示前 {len(shown)} 题" if len(group) > len(shown) else ""
+        lines += [f"### {_SECTION_TITLES[kind]}（{len(group)} 题{more}）", ""]
         if not group:
-            lines += ["None.", ""]
+            lines += ["无。", ""]
         for p in shown:
             lines += _question_block(p, by_id.get(p["id"]))
     return lines
@@ -200,21 +202,21 @@ def _snippet(text: str, limit: int) -> str:
 
 def _question_block(p: dict, q: Question | None) -> list[str]:
     s = p["scores"]
-    rank = s.get("first_relevant") or f"none of {len(p['passages'])} retrieved"
-    facts = [f"type `{p['type']}`", f"first relevant rank {rank}" if p["type"] != "unanswerable" else "unanswerable"]
+    rank = s.get("first_relevant") or f"检索到的 {len(p['passages'])} 个段落都不相关"
+    facts = [f"题型 `{p['type']}`", f"首个相关段落排名 {rank}" if p["type"] != "unanswerable" else "无答案题"]
     facts += [f"{k} {format_metric(s[k], k)}" for k in ("numbers_present", "list_recall", "char_f1", "citation_precision")
               if k in s]
-    gold_docs = ", ".join(p.get("gold_docs") or (q.docs if q else ())) or "(none)"
+    gold_docs = "、".join(p.get("gold_docs") or (q.docs if q else ())) or "（无）"
     lines = [f"**{p['id']}** — {_snippet(p['question'], 200)}", "",
-             f"- scores: {'; '.join(facts)}",
-             f"- gold ({gold_docs}): {_snippet(p['gold_answer'], ANSWER_CHARS)}",
-             "- retrieved (top 3, ✓ = first relevant):"]
+             f"- 得分：{'；'.join(facts)}",
+             f"- 标准答案（{gold_docs}）：{_snippet(p['gold_answer'], ANSWER_CHARS)}",
+             "- 检索结果（前 3 个，✓ = 首个相关段落）："]
     for passage in p["passages"][:3]:
         mark = " ✓" if passage["rank"] == s.get("first_relevant") else ""
-        lines.append(f"  {passage['rank']}. `{passage['source']}` L{passage['start_line']}–{passage['end_line']}"
+        lines.append(f"  {passage['rank']}. `{passage['source']}` 第{passage['start_line']}–{passage['end_line']}行"
                      f"{mark}: {_snippet(passage['text'], SNIPPET_CHARS)}")
     if not p["passages"]:
-        lines.append("  (nothing retrieved)")
-    answered = "(refused) " if p["refused"] else ""
-    lines += [f"- answered: {answered}{_snippet(p['answer'], ANSWER_CHARS)}", ""]
+        lines.append("  （没有检索到段落）")
+    answered = "（拒答）" if p["refused"] else ""
+    lines += [f"- 回答：{answered}{_snippet(p['answer'], ANSWER_CHARS)}", ""]
     return lines

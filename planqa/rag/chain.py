@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from langchain_core.runnables import RunnableLambda
 
 from planqa.rag.citations import best_quote, build_citations, markers, verify, answer_sentences
 from planqa.rag.extractive import REFUSAL, ExtractiveAnswerer
+from planqa.rag.followup import resolve
 from planqa.rag.llm import LLMAnswerer, LLMUnavailable
 from planqa.rag.retrievers import Filters
 from planqa.types import Answer
@@ -52,13 +53,18 @@ class AnswerChain:
 
     # ---- public -------------------------------------------------------------------------
     def invoke(self, question: str, filters: Filters | None = None, top_k: int | None = None,
-               answerer: str | None = None, mode: str | None = None) -> Answer:
-        return self.runnable.invoke(self._input(question, filters, top_k, answerer, mode))
+               answerer: str | None = None, mode: str | None = None, history: Sequence[str] = ()) -> Answer:
+        """Answer ``question``; ``history`` (earlier questions, oldest first) completes a follow-up.
+
+        The answer's ``question`` is the one answered (``followup.resolve``), which may differ from the one typed.
+        """
+        return self.runnable.invoke(self._input(question, filters, top_k, answerer, mode, history))
 
     def stream(self, question: str, filters: Filters | None = None, top_k: int | None = None,
-               answerer: str | None = None, mode: str | None = None) -> Iterator[str | Answer]:
+               answerer: str | None = None, mode: str | None = None,
+               history: Sequence[str] = ()) -> Iterator[str | Answer]:
         """Yield partial answer text as it is produced, then the final verified ``Answer``."""
-        state = self._retrieve(self._input(question, filters, top_k, answerer, mode))
+        state = self._retrieve(self._input(question, filters, top_k, answerer, mode, history))
         if state["answerer"] == "llm":
             pieces: list[str] = []
             try:
@@ -73,9 +79,12 @@ class AnswerChain:
         yield final
 
     # ---- steps --------------------------------------------------------------------------
-    def _input(self, question, filters, top_k, answerer, mode) -> dict:
+    def _input(self, question, filters, top_k, answerer, mode, history=()) -> dict:
         s = self.assistant.settings
-        return {"question": clean_question(question, s.max_question_chars), "filters": filters,
+        question = clean_question(question, s.max_question_chars)
+        if history:
+            question = resolve(question, _history(history, s.max_question_chars), self.assistant.kb.places).question
+        return {"question": question, "filters": filters,
                 "k": top_k or s.top_k, "answerer": answerer or s.answerer, "mode": mode, "t0": time.perf_counter()}
 
     def _retrieve(self, state: dict) -> dict:
@@ -139,6 +148,22 @@ class AnswerChain:
         context = () if refused else tuple(state.get("context", ()))
         return Answer(state["question"], text, tuple(citations), tuple(state["hits"]), refused,
                       tuple(notices), timings, context)
+
+
+HISTORY_TURNS = 20  # a follow-up points at the last few questions; older ones are not read
+
+
+def _history(history, max_chars: int) -> list[str]:
+    """The last earlier questions as given (API input), cleaned; empty, too long or non-text items are skipped."""
+    if isinstance(history, str):
+        raise QuestionError("history 应为之前问题的列表（从早到晚），不是一段文本")
+    out = []
+    for q in list(history)[-HISTORY_TURNS:]:
+        try:
+            out.append(clean_question(q, max_chars))
+        except QuestionError:
+            continue
+    return out
 
 
 def _nearest(hits) -> str:

@@ -5,11 +5,16 @@ from planqa.corpus.text import squash
 from planqa.types import Answer
 
 
-def answer_to_json(answer: Answer, qid: str | None = None) -> dict:
-    """The ``planqa ask --json`` object for one answer."""
+def answer_to_json(answer: Answer, qid: str | None = None, asked: str | None = None) -> dict:
+    """The ``planqa ask --json`` object for one answer.
+
+    ``question`` is the question as asked, ``question_used`` the one answered (a follow-up
+    completed from the conversation); they are the same for a question asked on its own.
+    """
     return {
         "id": qid,
-        "question": answer.question,
+        "question": asked if asked is not None else answer.question,
+        "question_used": answer.question,
         "answer": answer.text,
         "refused": answer.refused,
         "citations": [c.to_dict() for c in answer.citations],

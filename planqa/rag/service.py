@@ -309,9 +309,13 @@ class Assistant:
             return self._chain
 
     def ask(self, question: str, filters: Filters | None = None, top_k: int | None = None,
-            answerer: str | None = None, mode: str | None = None):
-        """Answer one question with citations (the same chain for CLI, app, eval and briefings)."""
-        return self.chain.invoke(question, filters, top_k, answerer, mode)
+            answerer: str | None = None, mode: str | None = None, history: Iterable[str] = ()):
+        """Answer one question with citations (the same chain for CLI, app, eval and briefings).
+
+        ``history``: the conversation's earlier questions, oldest first; a follow-up
+        (那塘沽街道呢？) is answered as the question it stands for (the answer's ``question``).
+        """
+        return self.chain.invoke(question, filters, top_k, answerer, mode, history or ())
 
 
 __all__ = ["Assistant", "IngestReport", "KnowledgeBaseError", "RWLock"]

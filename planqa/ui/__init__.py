@@ -8,38 +8,27 @@ from __future__ import annotations
 
 import inspect
 import logging
-import os
-import shutil
-import tempfile
 import time
-from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import gradio as gr
 
+from planqa import ui_kb_render as K
 from planqa import ui_render as R
-from planqa.config import ConfigError, Settings, admin_users, env_flag, redact
+from planqa import ui_viewer as V
+from planqa.config import ConfigError, Settings, env_flag, redact
 from planqa.embeddings.base import EmbeddingError
 from planqa.rag.chain import QuestionError, clean_question
 from planqa.rag.knowledge_base import KnowledgeBaseError
 from planqa.rag.retrievers import Filters
 from planqa.rag.serialize import answer_to_json
+from planqa.ui.kb_views import APP_TITLE, MB, MODE_NAMES, KnowledgeBaseViews
+from planqa.ui.page_js import CITE_JS, CONFIRM_REMOVE_JS, SCROLL_JS, SHOW_LINES_JS, TAKE_QUESTION_JS
+from planqa.ui.history import CONFIRM_DELETE_JS, ConversationViews, export_button, show_sources
 from planqa.ui.tabs import brief_tab, eval_tab
+from planqa.ui.zh import GRADIO_ZH, TRANSLATE_JS
 
-APP_TITLE = "planqa · 政策文件问答"
-SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active');
-  if (el) el.scrollIntoView({block: 'nearest', behavior: 'smooth'}); }"""
-CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
-MB = 1024 * 1024
 log = logging.getLogger(__name__)
-
-
-def _progress_fraction(msg: str) -> float:
-    """Where an ingest progress message sits between 0 and 1 (parsing, tokenising, embedding)."""
-    if msg.startswith("解析"):
-        done, _, total = msg.split()[1].partition("/")
-        return 0.4 * int(done) / max(int(total or 1), 1) if done.isdigit() and total.isdigit() else 0.2
-    return 0.5 if msg.startswith("切词") else 0.6
 
 
 def _error_json(question, message: str) -> dict:
@@ -47,7 +36,7 @@ def _error_json(question, message: str) -> dict:
     return {"id": None, "question": text[:200] + ("…" if len(text) > 200 else ""), "error": message}
 
 
-class AppLogic:
+class AppLogic(KnowledgeBaseViews):
     """Event handlers over one assistant; per-user state arrives as arguments, never stored here."""
 
     def __init__(self, assistant):
@@ -60,19 +49,25 @@ class AppLogic:
 
     # ---- the API --------------------------------------------------------------------------
     def api_ask(self, question: str, docs: list[str] | None = None, places: list[str] | None = None,
-                doc_types: list[str] | None = None, top_k: int | None = None) -> dict:
-        """Answer one question; returns the ``planqa ask --json`` object, or ``{"error": ...}``."""
+                doc_types: list[str] | None = None, top_k: int | None = None,
+                history: list[str] | None = None) -> dict:
+        """Answer one question; returns the ``planqa ask --json`` object, or ``{"error": ...}``.
+
+        ``history``: the conversation's earlier questions, oldest first; a follow-up such as
+        “塘沽街道呢？” is answered as the question it completes to, given as ``question_used``.
+        """
         try:
+            asked = clean_question(question, self.a.settings.max_question_chars)
             filters = self._filters(docs, places, doc_types)
             k = self._top_k(top_k)
             with self.a.reading():
-                answer = self.a.ask(question, filters, k)
+                answer = self.a.ask(asked, filters, k, history=_names(history))
         except (QuestionError, KnowledgeBaseError, EmbeddingError, ValueError) as exc:
             return _error_json(question, redact(str(exc)))
         except Exception:  # noqa: BLE001 - a bug must not take the endpoint down; the log keeps the trace
             log.exception("ask failed")
             return _error_json(question, "内部错误，已记录日志；请稍后重试")
-        return answer_to_json(answer)
+        return answer_to_json(answer, asked=asked)
 
     def _filters(self, docs, places, doc_types) -> Filters | None:
         docs, places, doc_types = (_names(x) for x in (docs, places, doc_types))
@@ -94,27 +89,31 @@ class AppLogic:
         try:
             cleaned = clean_question(question or "", self.a.settings.max_question_chars)
         except QuestionError as exc:
-            gr.Warning(str(exc))
+            gr.Warning(str(exc), title="无法提问")
             yield (gr.skip(),) * 6
             return
         msgs = R.chat_messages(turns) + [{"role": "user", "content": cleaned},
                                          {"role": "assistant", "content": "正在检索相关段落…"}]
-        yield msgs, gr.skip(), gr.skip(), gr.skip(), "", gr.skip()
+        yield msgs, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()  # the box was emptied by TAKE_QUESTION_JS
         record: dict = {"question": cleaned, "error": "没有得到回答"}
         try:
             self.a.refresh()  # a newer knowledge base saved by another process (CLI ingest)
             filters = self._filters(docs, places, doc_types)
-            for item in self._locked(self.a.chain.stream(cleaned, filters, int(top_k), answerer, mode)):
+            history = [t.get("question_used") or t.get("question", "") for t in turns]
+            for item in self._locked(self.a.chain.stream(cleaned, filters, int(top_k), answerer, mode, history)):
                 if isinstance(item, str):
                     msgs[-1] = {"role": "assistant", "content": item + " ▌"}
                     yield msgs, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
-                    record = answer_to_json(item)
+                    record = answer_to_json(item, asked=cleaned)
         except (QuestionError, KnowledgeBaseError, EmbeddingError, ValueError) as exc:
             record = {"question": cleaned, "error": redact(str(exc))}
         except Exception:  # noqa: BLE001
             log.exception("chat answer failed")
             record = {"question": cleaned, "error": "内部错误，已记录日志；请稍后重试"}
+        active = R.active_filters(docs, places, doc_types)
+        if active and record.get("refused"):
+            record.setdefault("notices", []).append(f"当前已限定{active}；取消“筛选与设置”里的限定后再问，可能找到答案")
         turns.append(record)
         yield R.chat_messages(turns), turns, *self._show(record), gr.skip(), self._export(turns)
 
@@ -130,9 +129,31 @@ class AppLogic:
 
     @staticmethod
     def _show(record: dict | None, active: int | None = None):
-        choices = R.marker_choices(record)
-        value = f"[{active}]" if f"[{active}]" in choices else (choices[0] if choices else None)
-        return gr.Radio(choices=choices, value=value, visible=bool(choices)), R.render_sources(record, active)
+        return show_sources(record, active)
+
+    def open_citation(self, target: str, turns, shown):
+        """A clicked [n]: that answer's sources with n forward, and the document viewer at the cited lines."""
+        where, _, rest = (target or "").partition(":")
+        n = R.marker_number(f"[{rest.partition(':')[0]}]")
+        turns = turns or []
+        k = shown if where == "p" else int(where) if where.lstrip("-").isdigit() else -1
+        if not turns or n is None or not -len(turns) <= k < len(turns):
+            return (gr.skip(),) * 5
+        k %= len(turns)
+        record = turns[k]
+        citation = next((c for c in R.for_display(record).get("citations", []) if c.get("ref", c["n"]) == n), None)
+        if citation is None:
+            return (gr.skip(),) * 5
+        question = record.get("question_used") or record.get("question", "")
+        try:
+            with self.a.reading() as kb:
+                doc_id = citation.get("doc_id") if citation.get("doc_id") in kb.docs else \
+                    kb.resolve([citation.get("source", "")])[0]
+                page = V.render_viewer(kb.doc_text(doc_id), citation, question)
+        except KnowledgeBaseError:
+            page = V.render_viewer("", citation, question, missing="这个文件已不在知识库中（可能已被删除或替换），"
+                                                                  "下面是回答时引用的原文。")
+        return k, *show_sources(record, n), page, gr.Tabs(selected="viewer")
 
     def pick_marker(self, label, turns, shown):
         record = (turns or [None])[shown] if turns and -len(turns) <= shown < len(turns) else None
@@ -145,125 +166,9 @@ class AppLogic:
             return gr.skip(), gr.skip(), gr.skip()
         return shown, *self._show(turns[shown])
 
-    def clear(self):
-        return [], [], -1, gr.Radio(choices=[], value=None, visible=False), R.render_sources(None), \
-            gr.DownloadButton(value=None, interactive=False)
-
     @staticmethod
     def _export(turns: list[dict]):
-        """A download button holding the conversation as Markdown; exports older than an hour are removed."""
-        root = Path(tempfile.gettempdir()) / "planqa-exports"
-        root.mkdir(exist_ok=True)
-        for old in root.iterdir():  # gradio serves its own copy, so ours are only needed briefly
-            if time.time() - old.stat().st_mtime > 3600:
-                shutil.rmtree(old, ignore_errors=True)
-        path = Path(tempfile.mkdtemp(dir=root)) / time.strftime("planqa-问答记录-%Y%m%d-%H%M%S.md")
-        path.write_text(R.conversation_markdown(turns, time.strftime("%Y-%m-%d %H:%M")), encoding="utf-8")
-        return gr.DownloadButton(value=str(path), interactive=True)
-
-    # ---- knowledge base -------------------------------------------------------------------
-    def load(self, progress=gr.Progress(track_tqdm=True)):
-        """Page load: build or open the knowledge base, then fill every menu and the table."""
-        s = self.a.settings
-        if not self.a.has_index() and s.corpus == "bundled":
-            progress(0.05, desc="首次使用：正在为内置文档建立索引…")
-            try:
-                self.a.ensure_index(progress=lambda m: progress(_progress_fraction(m), desc=m))
-            except KnowledgeBaseError:
-                pass  # kb_views shows the message
-        return self.kb_views()
-
-    def kb_views(self):
-        """Status line, filter menus, document table and document menus for the current KB."""
-        try:
-            with self.a.reading() as kb:
-                records = list(kb.docs.values())
-                n_chunks = len(kb.chunks)
-                table_rows: dict[str, int] = {}
-                for c in kb.chunks:
-                    if c.kind == "table_row":
-                        table_rows[c.doc_id] = table_rows.get(c.doc_id, 0) + 1
-        except KnowledgeBaseError as exc:
-            return (f'<div class="pq-refused">知识库无法打开：{exc}</div>',) + (gr.skip(),) * 6
-        docs = [(R.doc_label(r.meta.title, r.meta.place, r.meta.doc_type, r.meta.period), r.doc_id)
-                for r in sorted(records, key=lambda r: r.source)]
-        places = sorted({r.meta.place for r in records if r.meta.place})
-        types = sorted({r.meta.doc_type for r in records if r.meta.doc_type})
-        s = self.a.settings
-        llm = f"大模型 {s.llm_model}" if s.llm_base_url else "抽取式（离线）"
-        status = (f'<div class="pq-header"><h1>{APP_TITLE}</h1><p>知识库 {len(records)} 个文档 · {n_chunks} 个片段'
-                  f" · 检索方式 {s.retrieval_mode} · 回答方式 {llm} · 每句回答都标注出处 [n]</p></div>")
-        return (status, gr.Dropdown(choices=docs), gr.Dropdown(choices=[(R.short_place(p), p) for p in places]),
-                gr.Dropdown(choices=types), R.kb_rows(records, table_rows), gr.Dropdown(choices=docs, value=None),
-                gr.Dropdown(choices=docs))
-
-    def upload(self, files, request: gr.Request = None, progress=gr.Progress(track_tqdm=True)):
-        """Check, copy under safe names into a fresh folder, ingest in the background of answering.
-
-        Files that fail a check are skipped with their reason; questions keep being
-        answered from the current knowledge base until the new one is swapped in.
-        """
-        denied = self._denied(request)
-        if denied:
-            return denied, gr.skip(), *(gr.skip(),) * 7
-        files = [f for f in (files or []) if f]
-        s = self.a.settings
-        if len(files) > s.max_upload_files or not files:
-            problems = R.check_uploads([(Path(f).name, 1) for f in files], s.max_upload_mb, s.max_upload_files)
-            return ("**未入库**，知识库未改变：\n\n" + "\n".join(f"- {p}" for p in problems),
-                    gr.skip(), *(gr.skip(),) * 7)
-        folder = Path(tempfile.mkdtemp(prefix="planqa-upload-"))
-        renamed: dict[str, str] = {}
-        rejected = []
-        try:
-            for f in files:
-                problem = R.check_uploads([(Path(f).name, os.path.getsize(f))], s.max_upload_mb, s.max_upload_files)
-                if problem:
-                    rejected += problem
-                    continue
-                safe = R.safe_upload_name(Path(f).name, renamed.values())
-                shutil.copyfile(f, folder / safe)
-                renamed[Path(f).name] = safe
-            if not renamed:
-                return ("**未入库**，知识库未改变：\n\n" + "\n".join(f"- {p}" for p in rejected),
-                        gr.skip(), *(gr.skip(),) * 7)
-            progress(0.0, desc="正在解析上传的文件…")
-            origins = {str((folder / safe).resolve()): f"upload:{safe}" for safe in renamed.values()}
-            report = self.a.ingest(sorted(folder.iterdir()), origins=origins, max_bytes=s.max_upload_mb * MB,
-                                   progress=lambda m: progress(_progress_fraction(m), desc=m))
-        except (KnowledgeBaseError, EmbeddingError) as exc:
-            return f"**入库失败**：{redact(str(exc))}", gr.skip(), *(gr.skip(),) * 7
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return R.render_ingest_report(report, renamed, rejected), None, *self.kb_views()
-
-    def _denied(self, request) -> str:
-        """Why this user may not change the knowledge base ('' when allowed)."""
-        admins = admin_users()
-        user = getattr(request, "username", None) if request is not None else None
-        if admins and user not in admins:
-            return "**没有权限**：只有管理员（PLANQA_APP_ADMINS）可以上传或删除文档。"
-        return ""
-
-    def remove(self, doc_ids, request: gr.Request = None):
-        denied = self._denied(request)
-        if denied:
-            return denied, *(gr.skip(),) * 7
-        doc_ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids or [])
-        if not doc_ids:
-            return "请先选择要删除的文档。", *(gr.skip(),) * 7
-        try:
-            removed = self.a.remove(doc_ids)
-        except KnowledgeBaseError as exc:
-            return f"**删除失败**：{exc}", *(gr.skip(),) * 7
-        return f"已删除：{'、'.join(removed)}。", *self.kb_views()
-
-    def view_doc(self, doc_id):
-        if not doc_id:
-            return '<div class="pq-empty">选择一个文档查看它的片段。</div>'
-        with self.lock.read():
-            chunks = [c for c in self.a.kb.chunks if c.doc_id == doc_id]
-        return R.render_doc_chunks(chunks)
+        return export_button(turns)
 
 
 def _names(value) -> tuple[str, ...]:
@@ -284,20 +189,28 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
     assistant (``def eval_tab(assistant): ...``), one taking none is called bare.
     """
     logic, s = AppLogic(assistant), assistant.settings
+    convs = ConversationViews(s)
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False, delete_cache=(3600, 86400)) as demo:
         status = gr.HTML(f'<div class="pq-header"><h1>{APP_TITLE}</h1><p>正在加载知识库…</p></div>',
                          css_template=R.PANEL_CSS)
         turns, shown = gr.State([]), gr.State(-1)
+        # who this browser is and which conversation it had open: kept across reloads and app restarts
+        browser_id = gr.BrowserState("", storage_key="planqa-user", secret=convs.secret)
+        conv_id = gr.BrowserState("", storage_key="planqa-conversation", secret=convs.secret)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(label="对话", elem_id="pq-chat", height=520, buttons=["copy", "copy_all"],
+                        with gr.Row(equal_height=False, elem_id="pq-conv-row"):
+                            conv_dd = gr.Dropdown(label="对话记录（自动保存，刷新或重启后仍在）", choices=[], scale=5,
+                                                  elem_id="pq-conversations")
+                            new_btn = gr.Button("新对话", scale=1, min_width=80, elem_id="pq-new")
+                        chatbot = gr.Chatbot(label="对话", elem_id="pq-chat", height=520, buttons=["copy"],
                                              placeholder="向政策文件提问：回答中的每一句都标注来源编号 [n]，"
                                                          "右侧显示被引用的原文。", feedback_options=None)
                         with gr.Row():
-                            box = gr.Textbox(show_label=False, placeholder="输入问题，按回车发送",
-                                             scale=8, max_length=2000, elem_id="pq-question")
+                            box = gr.Textbox(label="问题", show_label=False, placeholder="输入问题，按回车发送",
+                                             scale=8, max_length=s.max_question_chars, elem_id="pq-question")
                             ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80)
                         gr.Examples([[q] for q in R.EXAMPLE_QUESTIONS], inputs=[box], label="示例问题")
                         with gr.Accordion("筛选与设置", open=False):
@@ -307,21 +220,36 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                                 f_types = gr.Dropdown(label="文件类型", multiselect=True, choices=[])
                             with gr.Row():
                                 top_k = gr.Slider(1, 30, value=min(s.top_k, 30), step=1, label="检索段落数 top-k")
-                                mode = gr.Radio([("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")],
+                                mode = gr.Radio([(name, key) for key, name in MODE_NAMES.items()],
                                                 value=s.retrieval_mode, label="检索方式")
                                 answerer = gr.Radio([("抽取式（离线）", "extractive"), ("大模型", "llm")],
                                                     value=s.answerer if s.llm_base_url else "extractive",
                                                     label="回答方式", interactive=bool(s.llm_base_url),
                                                     info=None if s.llm_base_url else "未配置 llm_base_url，仅可用抽取式")
                         with gr.Row():
-                            clear_btn = gr.Button("清空对话", size="sm")
+                            clear_btn = gr.Button("清空对话", size="sm", elem_id="pq-clear")
                             export_btn = gr.DownloadButton("导出对话（Markdown）", size="sm", interactive=False)
+                        with gr.Accordion("管理当前对话", open=False):
+                            with gr.Row(equal_height=True):
+                                new_title = gr.Textbox(label="对话名称", show_label=False, placeholder="新的对话名称", scale=4,
+                                                       max_length=80, elem_id="pq-title")
+                                rename_btn = gr.Button("重命名", size="sm", scale=1, min_width=80)
+                                delete_btn = gr.Button("删除当前对话", size="sm", variant="stop", scale=1,
+                                                       min_width=100, elem_id="pq-delete")
                     with gr.Column(scale=2, elem_id="pq-sources-col"):
-                        gr.Markdown("### 引用来源")
-                        marker = gr.Radio(label="定位引用", choices=[], visible=False, elem_id="pq-marker")
-                        sources = gr.HTML(R.render_sources(None), elem_id="pq-sources", css_template=R.PANEL_CSS)
+                        with gr.Tabs(elem_id="pq-right") as right_tabs:
+                            with gr.Tab("引用来源", id="sources"):
+                                marker = gr.Radio(label="定位引用", choices=[], visible=False, elem_id="pq-marker")
+                                sources = gr.HTML(R.render_sources(None), elem_id="pq-sources",
+                                                  css_template=R.PANEL_CSS + V.VIEWER_CSS)
+                            with gr.Tab("原文", id="viewer"):
+                                viewer = gr.HTML(V.render_viewer_empty(), elem_id="pq-viewer",
+                                                 css_template=R.PANEL_CSS + V.VIEWER_CSS)
+                        # set by CITE_JS when a marker [n] is clicked: "<turn or p>:<n>:<time>"
+                        cite_target = gr.Textbox(label="引用", visible="hidden", elem_id="pq-cite-target",
+                                                 show_label=False)
             with gr.Tab("知识库", id="kb"):
-                kb_table = gr.Dataframe(headers=R.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
+                kb_table = gr.Dataframe(headers=K.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
                                         column_widths=["34%", "9%", "11%", "9%", "6%", "7%", "24%"])
                 with gr.Row(equal_height=False):
                     with gr.Column():
@@ -341,15 +269,33 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
 
         kb_outs = [status, f_docs, f_places, f_types, kb_table, remove_dd, view_dd]
         hidden = {"api_visibility": "private"}
+        conv_outs = [conv_id, turns, chatbot, conv_dd, shown, marker, sources, export_btn]
         demo.load(logic.load, outputs=kb_outs, **hidden)
-        gr.on([ask_btn.click, box.submit], logic.respond,
-              inputs=[box, turns, f_docs, f_places, f_types, top_k, mode, answerer],
-              outputs=[chatbot, turns, marker, sources, box, export_btn],
-              concurrency_limit=8, concurrency_id="answer", **hidden
+        demo.load(convs.restore, [browser_id, conv_id], [browser_id, *conv_outs], **hidden)
+
+        def respond(question, done, docs, places, types, k, how, answerer_name, browser, cid, request: gr.Request):
+            steps = logic.respond(question, done, docs, places, types, k, how, answerer_name)
+            yield from convs.saving(steps, browser, cid, request)
+
+        gr.on([ask_btn.click, box.submit], respond,
+              inputs=[box, turns, f_docs, f_places, f_types, top_k, mode, answerer, browser_id, conv_id],
+              outputs=[chatbot, turns, marker, sources, box, export_btn, conv_id, conv_dd],
+              js=TAKE_QUESTION_JS.replace("MAX_CHARS", str(s.max_question_chars)),
+              concurrency_limit=8, concurrency_id="answer", trigger_mode="always_last", **hidden
               ).then(lambda t: len(t) - 1, turns, shown, **hidden)
+        demo.load(None, js=CITE_JS)
+        demo.load(None, js=TRANSLATE_JS)
+        cite_target.change(logic.open_citation, [cite_target, turns, shown],
+                          [shown, marker, sources, viewer, right_tabs], **hidden).then(None, js=SHOW_LINES_JS)
         marker.input(logic.pick_marker, [marker, turns, shown], sources, **hidden).then(None, js=SCROLL_JS)
         chatbot.select(logic.pick_turn, turns, [shown, marker, sources], **hidden)
-        clear_btn.click(logic.clear, outputs=[chatbot, turns, shown, marker, sources, export_btn], **hidden)
+        conv_dd.input(convs.open, [browser_id, conv_dd], conv_outs, **hidden)
+        new_btn.click(convs.new, browser_id, conv_outs, **hidden)
+        rename_btn.click(convs.rename, [browser_id, conv_id, new_title], [conv_dd, new_title], **hidden)
+        # clearing the chat (our button or the chatbot's own trash icon) deletes the conversation it shows
+        for clearing in (clear_btn.click, chatbot.clear):
+            clearing(convs.delete, [browser_id, conv_id], conv_outs, queue=False, **hidden)
+        delete_btn.click(convs.delete, [browser_id, conv_id], conv_outs, js=CONFIRM_DELETE_JS, **hidden)
         upload_btn.click(lambda: "", None, report, queue=False, **hidden).then(logic.upload, files, [report, files, *kb_outs], concurrency_limit=1,
                          concurrency_id="kb_write", **hidden)
         remove_btn.click(logic.remove, remove_dd, [report, *kb_outs], js=CONFIRM_REMOVE_JS,
@@ -388,7 +334,7 @@ def launch_kwargs(settings: Settings, host: str | None = None, port: int | None 
     return {"server_name": host or settings.host, "server_port": port,
             "auth": (user, password) if user else None, "auth_message": "请输入 planqa 的用户名和密码",
             "max_file_size": settings.max_upload_mb * MB, "theme": theme, "css": R.APP_CSS,
-            "footer_links": ["api", "settings"], "show_error": False}
+            "footer_links": ["api"], "show_error": False, "i18n": gr.I18n(**GRADIO_ZH)}
 
 
 class _RedactFilter(logging.Filter):

@@ -6,18 +6,30 @@ produce go to a fresh temporary directory per run, never to user-named paths.
 from __future__ import annotations
 
 import json
+import logging
+import re
 import tempfile
+import time
 from pathlib import Path
 
 import gradio as gr
 
 from planqa.config import ConfigError
+from planqa.ui_render import strip_paths
+
+log = logging.getLogger(__name__)
 
 EVAL_KEYS = [("hit@1", "检索 hit@1"), ("hit@5", "检索 hit@5"), ("mrr@10", "MRR@10"),
              ("all_docs@10", "跨文档全部命中@10"), ("numbers_present", "数字命中率"), ("list_recall", "列表召回"),
              ("citation_precision", "引用精确率"), ("refusal_correct", "无答案题拒答率"),
              ("false_refusal", "误拒答率"), ("answer_chars_median", "回答长度中位数"),
              ("latency_ms/total/p50", "耗时 p50（毫秒）"), ("latency_ms/total/p95", "耗时 p95（毫秒）")]
+
+
+def user_error(message: str, title: str) -> gr.Error:
+    """A toast for a mistake in the user's input: logged in one line, without a traceback."""
+    log.info("%s：%s", title, message.splitlines()[0] if message else "")
+    return gr.Error(message, title=title, print_exception=False)
 
 
 def run_eval(assistant, upload, progress=gr.Progress()):
@@ -30,11 +42,13 @@ def run_eval(assistant, upload, progress=gr.Progress()):
     try:
         questions = load_questions(path, assistant.kb.source_texts())
     except QuestionFileError as exc:
-        raise gr.Error(f"问题文件有误：\n{exc}") from None
+        shown = "\n".join(strip_paths(p) for p in exc.problems[:20])
+        raise user_error(f"问题文件 {path.name} 有 {len(exc.problems)} 处错误：\n{shown}", "评测") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise gr.Error(f"无法读取问题文件：{exc}") from None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "不是 UTF-8 文本"
+        raise user_error(f"无法读取问题文件 {path.name}：{reason}", "评测") from None
     if not questions:
-        raise gr.Error("问题文件里没有问题")
+        raise user_error(f"问题文件 {path.name} 里没有问题", "评测")
     progress(0, desc="评测中…")
     metrics, predictions = evaluate(assistant, questions,
                                     progress=lambda done, total: progress(done / total, desc=f"评测 {done}/{total}"))
@@ -56,12 +70,22 @@ def eval_tab(assistant) -> None:
             upload = gr.File(label="问题文件（.jsonl，可选）", file_types=[".jsonl"], elem_id="pq-eval-file")
             run_btn = gr.Button("开始评测", variant="primary")
         table = gr.Dataframe(headers=["指标", "值"], label="评测结果", interactive=False)
-        charts = gr.Gallery(label="图表", columns=3, height=260)
+        charts = gr.Gallery(label="图表", columns=3, height=340, object_fit="contain", elem_id="pq-eval-charts")
         files = gr.File(label="下载 metrics.json / predictions.jsonl / report.md", file_count="multiple")
         worst = gr.Markdown()
         run_btn.click(lambda f, progress=gr.Progress(): run_eval(assistant, f, progress), upload,
                       [table, charts, worst, files], concurrency_limit=1, concurrency_id="eval",
                       api_visibility="private")
+
+
+def brief_file_stem(topic: str, day: str) -> str:
+    """The briefing's download name: topic and date, safe on every file system.
+
+    >>> brief_file_stem("养老服务/就业：2025?", "20261202")
+    '简报-养老服务-就业-2025-20261202'
+    """
+    safe = re.sub(r'[\\/:*?"<>|：？\s]+', "-", topic).strip("-.")[:40] or "未命名"
+    return f"简报-{safe}-{day}"
 
 
 def run_brief(assistant, topic, places, progress=gr.Progress()):
@@ -74,11 +98,12 @@ def run_brief(assistant, topic, places, progress=gr.Progress()):
     try:
         briefing = build_briefing(assistant, topic, places=list(places or []) or None)
     except (ValueError, ConfigError) as exc:
-        raise gr.Error(str(exc)) from None
+        raise user_error(strip_paths(str(exc)), "简报") from None
     progress(0.8, desc="生成简报…")
     text = briefing_markdown(briefing)
     out = Path(tempfile.mkdtemp(prefix="planqa-brief-"))
-    md, docx = out / "briefing.md", out / "briefing.docx"
+    stem = brief_file_stem(topic, time.strftime("%Y%m%d"))
+    md, docx = out / f"{stem}.md", out / f"{stem}.docx"
     md.write_text(text, encoding="utf-8")
     briefing_docx(briefing, docx)
     return text, [str(md), str(docx)]
@@ -91,7 +116,7 @@ def run_compare(assistant, subject, places):
     try:
         rows = compare(assistant, (subject or "").strip(), places=list(places or []) or None)
     except ValueError as exc:
-        raise gr.Error(str(exc)) from None
+        raise user_error(strip_paths(str(exc)), "指标对比") from None
     return compare_markdown(rows, subject), json.dumps(rows, ensure_ascii=False, indent=1)
 
 

@@ -98,7 +98,7 @@ def test_report_has_overview_and_groups(report_dir, run):
     report = (report_dir / "report.md").read_text(encoding="utf-8")
     assert "`test-run`" in report
     assert f"| hit@5 | {run[0]['hit@5']:.3f} |" in report
-    for heading in ("Overview", "Latency", "By question type", "By document", "Worst questions"):
+    for heading in ("## 总览", "### 耗时", "## 按题型", "## 按文档", "## 最差问题"):
         assert heading in report
     docs = {k.split("/")[0][len("doc="):] for k in run[0] if k.startswith("doc=")}
     assert "| `unanswerable` |" in report and all(f"| `{doc}` |" in report for doc in docs)

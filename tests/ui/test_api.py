@@ -61,3 +61,19 @@ def test_unanswerable_question_is_refused_not_guessed(client):
     got = client.predict("月球上的人口有多少？", api_name="/ask")
     assert got["refused"] is True and got["citations"] == []
     assert got["answer"].startswith("文档中没有找到相关内容")
+
+
+def test_a_follow_up_takes_the_place_from_the_history(client):
+    got = client.predict("塘沽街道呢？", history=[XINHE_Q], api_name="/ask")
+    assert got["question"] == "塘沽街道呢？"
+    assert got["question_used"] == "塘沽街道“十四五”期间商品销售总额累计目标是多少？"
+    assert "12.45" in got["answer"] and "46" not in got["answer"]
+    assert got["citations"][0]["source"] == "tanggu_street_14th_plan.txt"
+    pointing = client.predict("它的养老服务有哪些举措？", history=[XINHE_Q, "塘沽街道呢？"], api_name="/ask")
+    assert pointing["question_used"] == "塘沽街道的养老服务有哪些举措？"
+    assert {c["source"] for c in pointing["citations"]} <= {"tanggu_street_14th_plan.txt"}
+
+
+def test_without_history_the_question_is_used_as_asked(client):
+    got = client.predict("塘沽街道呢？", api_name="/ask")
+    assert got["question_used"] == got["question"] == "塘沽街道呢？"

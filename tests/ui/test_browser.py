@@ -1,36 +1,11 @@
 """The app in headless Chromium: ask with cited sources, export, upload and ask, reject a corrupt upload."""
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from tests.ui.helpers import CHROMIUM, CHROMIUM_ARGS, TEST_TOWN, XINHE_Q, ask, last_answer, open_tab, upload
+from tests.ui.helpers import TEST_TOWN, XINHE_Q, ask, last_answer, open_tab, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (make browser) to run the browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture()
-def page(browser, ui_server):
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    pg.goto(ui_server[0])
-    pg.wait_for_selector("#pq-question textarea")
-    pg.get_by_text("个文档").first.wait_for()  # the knowledge base status line, filled on load
-    yield pg
-    context.close()
 
 
 def test_ask_shows_answer_with_cited_table_row(page, artifacts):
@@ -124,7 +99,9 @@ def test_briefing_tab_previews_and_offers_downloads(page, artifacts):
     text = preview.inner_text()
     assert "养老服务" in text and "塘沽街道" in text and "48" in text
     page.screenshot(path=str(artifacts / "brief_tab.png"), full_page=True)
-    page.locator("a[href*='briefing.docx']").first.wait_for(state="attached")
+    link = page.locator("a[href$='.docx']").first
+    link.wait_for(state="attached")
+    assert "简报-养老服务-" in link.evaluate("a => decodeURIComponent(a.href)")  # named by topic and date
 
 
 def test_eval_tab_runs_an_uploaded_question_file(page, tmp_path, artifacts):

@@ -23,7 +23,7 @@ def run(logic, question, turns=(), docs=(), places=(), types=(), top_k=10, mode=
 def test_respond_streams_then_shows_answer_sources_and_export(logic):
     steps = run(logic, XINHE_Q)
     first, last = steps[0], steps[-1]
-    assert first[0][-1]["content"] == "正在检索相关段落…" and first[4] == ""  # question box cleared
+    assert first[0][-1]["content"] == "正在检索相关段落…"  # the browser empties the question box itself
     chat, turns, marker, sources, _, download = last
     assert chat[-1]["role"] == "assistant" and "46" in chat[-1]["content"] and "[1]" in chat[-1]["content"]
     assert turns[-1]["citations"][0]["source"] == "xinhe_street_14th_plan.txt"
@@ -77,6 +77,27 @@ def test_upload_limits_leave_the_kb_unchanged(ui_server, tmp_path):
     assert sorted(assistant.kb.docs) == before
 
 
-def test_clear_resets_the_conversation(logic):
-    chat, turns, shown, marker, sources, download = logic.clear()
-    assert chat == [] and turns == [] and shown == -1 and "提问后" in sources
+def test_a_refusal_under_filters_says_which(logic):
+    turns = run(logic, "月球上的人口有多少？", places=["天津市滨海新区塘沽街道"])[-1][1]
+    assert turns[-1]["refused"] and any("当前已限定地区（塘沽街道）" in n for n in turns[-1]["notices"])
+    assert not any("限定" in n for n in run(logic, "月球上的人口有多少？")[-1][1][-1]["notices"])
+
+
+def test_a_clicked_marker_opens_the_viewer_at_the_cited_lines(logic):
+    turns = run(logic, "塘沽街道规划新增多少张养老床位？")[-1][1]
+    shown, marker, sources, page, tabs = logic.open_citation("0:1:123", turns, 0)
+    assert shown == 0 and 'data-line="247"' in page and "pq-cited" in page and "<mark>" in page
+    assert logic.open_citation("p:9:1", turns, 0) == (ui.gr.skip(),) * 5  # no such marker
+    assert logic.open_citation("", [], -1) == (ui.gr.skip(),) * 5
+
+
+def test_eval_errors_name_the_file_not_the_server_path(ui_server, tmp_path):
+    from planqa.ui.tabs import run_eval
+
+    bad = tmp_path / "gradio" / "3f2a9c" / "q.jsonl"
+    bad.parent.mkdir(parents=True)
+    bad.write_text('{"id": "a"}\n', encoding="utf-8")
+    with pytest.raises(ui.gr.Error) as err:
+        run_eval(ui_server[1], str(bad), progress=lambda *a, **k: None)
+    assert "q.jsonl" in str(err.value) and str(tmp_path) not in str(err.value)
+    assert err.value.print_exception is False and err.value.title == "评测"

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from planqa import ui_kb_render as K
 from planqa import ui_render as R
 from planqa.corpus.loaders import LoadError
 from planqa.rag.service import IngestReport
@@ -30,7 +31,10 @@ ANSWER = {
 
 
 def test_docstring_examples():
-    assert doctest.testmod(R).failed == 0
+    from planqa import ui_viewer
+
+    for module in (R, K, ui_viewer):
+        assert doctest.testmod(module).failed == 0
 
 
 def test_highlight_marks_the_quote_across_whitespace_and_escapes_html():
@@ -73,12 +77,12 @@ def test_chat_message_has_markers_notices_and_compact_sources():
     msg = R.render_chat_message(ANSWER)
     assert msg.startswith("商品销售总额累计") and "[1]" in msg
     assert "> 提示：LLM 服务不可用" in msg
-    assert "- [1] 新河街道“十四五”规划纲要 › 专栏1（xinhe.txt，第100–108行）" in msg
+    assert "- [[1]](#pq-cite-1) 新河街道“十四五”规划纲要 › 专栏1（xinhe.txt，第100–108行）" in msg  # [n] opens the viewer
     refused = R.render_chat_message({**ANSWER, "refused": True, "citations": [], "answer": "文档中没有找到相关内容。"})
     assert refused.startswith("**未找到依据**") and "来源" not in refused
     assert "无法回答" in R.render_chat_message({"question": "q", "error": "问题太长"})
     assert [m["role"] for m in R.chat_messages([ANSWER, ANSWER])] == ["user", "assistant"] * 2
-    assert R.marker_choices(ANSWER) == ["[1]", "[2]"] and R.marker_number("[2]") == 2
+    assert R.marker_choices(ANSWER) == [("[1]", "[1]"), ("[2]", "[2]")] and R.marker_number("[2]") == 2
     assert R.marker_number("x") is None and R.marker_choices(None) == []
 
 
@@ -103,10 +107,10 @@ class Rec:
 def test_kb_rows_and_labels():
     recs = [Rec("b", "b.txt", DocMeta("乙", "天津市静海区", "区", "政府工作报告", "2021年", "", "2021-01-20"), 57),
             Rec("a", "a.txt", DocMeta("甲", "天津市滨海新区新河街道", "街道", "五年规划纲要", "", "", "2021-08-27"), 103)]
-    assert R.kb_rows(recs, {"a": 12}) == [
+    assert K.kb_rows(recs, {"a": 12}) == [
         ["甲", "新河街道", "五年规划纲要", "2021-08-27", 103, 12, "a.txt"],  # sorted by place
         ["乙", "静海区", "政府工作报告", "2021-01-20", 57, 0, "b.txt"]]
-    assert len(R.KB_HEADERS) == 7
+    assert len(K.KB_HEADERS) == 7
     assert R.doc_label("甲", "天津市滨海新区新河街道", "五年规划纲要") == "新河街道 五年规划纲要"
 
 
@@ -120,10 +124,10 @@ def test_doc_chunks_view_groups_table_rows():
         headings: tuple = ("第一章",)
 
     rows = [C("table_row", "表1｜甲（亿元）｜2020：1｜2025：2"), C("table_row", "表1｜乙｜2020：3｜2025：4")]
-    out = R.render_doc_chunks([C("text", "正文<一>")] + rows)
+    out = K.render_doc_chunks([C("text", "正文<一>")] + rows)
     assert out.count("<table") == 1 and out.count("<tr>") == 3
     assert "正文&lt;一&gt;" in out and "1 个正文片段、2 个重建的表格行" in out
-    assert "没有片段" in R.render_doc_chunks([])
+    assert "没有片段" in K.render_doc_chunks([])
 
 
 @pytest.mark.parametrize("name, want", [
@@ -134,15 +138,15 @@ def test_doc_chunks_view_groups_table_rows():
     ("\x00\n.txt", "upload.txt"),
 ])
 def test_upload_names_are_sanitised(name, want):
-    got = R.safe_upload_name(name)
+    got = K.safe_upload_name(name)
     assert got == want and "/" not in got and "\\" not in got and not got.startswith(".")
 
 
 def test_upload_checks_speak_chinese():
     mb = 1024 * 1024
-    assert R.check_uploads([("a.txt", 10)], 20, 10) == []
-    assert R.check_uploads([], 20, 10) == ["请先选择要上传的文件"]
-    problems = R.check_uploads([("a.exe", 10), ("b.pdf", 21 * mb), ("c.md", 0)] + [("d.txt", 1)] * 9, 20, 10)
+    assert K.check_uploads([("a.txt", 10)], 20, 10) == []
+    assert K.check_uploads([], 20, 10) == ["请先选择要上传的文件"]
+    problems = K.check_uploads([("a.exe", 10), ("b.pdf", 21 * mb), ("c.md", 0)] + [("d.txt", 1)] * 9, 20, 10)
     assert problems[0] == "一次最多上传 10 个文件（本次 12 个）"
     assert any("a.exe：不支持的文件类型 .exe" in p for p in problems)
     assert any("b.pdf：文件过大（21.0 MB，上限 20 MB）" in p for p in problems)
@@ -152,10 +156,10 @@ def test_upload_checks_speak_chinese():
 def test_ingest_report_uses_the_users_file_names():
     report = IngestReport(added=["测试镇_规划.txt"], skipped=[LoadError("/tmp/x/scan.txt", "是二进制文件，不是文本")],
                           chunks=514, documents=6)
-    out = R.render_ingest_report(report, {"测试镇 规划.txt": "测试镇_规划.txt"})
+    out = K.render_ingest_report(report, {"测试镇 规划.txt": "测试镇_规划.txt"})
     assert "**已入库**：测试镇 规划.txt" in out and "**未入库** scan.txt：是二进制文件" in out
     assert "新文档已可提问" in out
-    unchanged = R.render_ingest_report(IngestReport(skipped=[LoadError("t/a.txt", "坏")], chunks=1, documents=1))
+    unchanged = K.render_ingest_report(IngestReport(skipped=[LoadError("t/a.txt", "坏")], chunks=1, documents=1))
     assert "知识库未改变" in unchanged
 
 
@@ -195,3 +199,14 @@ def test_building_the_app_does_no_work():
     demo = ui.build_app(Untouchable(), extra_tabs=[lambda: called.append("bare"), lambda a: called.append(a)])
     assert called[0] == "bare" and isinstance(called[1], Untouchable)
     assert "ask" in {d.api_name for d in demo.fns.values()}
+
+
+def test_citations_are_numbered_from_one_on_the_page():
+    third = {"question": "q", "answer": "目标46亿元[3]。", "refused": False,
+             "citations": [{**ANSWER["citations"][0], "n": 3}], "passages": ANSWER["passages"] * 3}
+    msg = R.render_chat_message(third)
+    assert "[[1]](#pq-cite-3)" in msg and "[3]" not in msg.replace("#pq-cite-3", "")
+    panel = R.render_sources(third)
+    assert 'id="pq-src-3"' in panel and ">[1]</a>" in panel and ">[3]<" not in panel
+    assert R.marker_choices(third) == [("[1]", "[3]")]
+    assert "目标46亿元[1]。" in R.conversation_markdown([third]) and "- [1] " in R.conversation_markdown([third])

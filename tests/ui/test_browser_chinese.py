@@ -1,0 +1,57 @@
+"""Every tab in Chinese, at desktop and phone width: no Latin-only label outside code, file and model names.
+
+Also saves the screenshots the README shows (test-artifacts/screens/, copied to docs/).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.ui.helpers import XINHE_Q, ask, latin_labels, open_app, open_tab
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+TABS = {"问答": "chat", "知识库": "kb", "评测": "eval", "简报": "brief"}
+
+
+@pytest.mark.parametrize("width, name", [(1440, "desktop"), (390, "phone")])
+def test_every_tab_is_in_chinese(browser, ui_server, artifacts, width, name):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN",
+                                  device_scale_factor=1 if width > 500 else 2)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    shots = artifacts / "screens"
+    shots.mkdir(exist_ok=True)
+    try:
+        open_app(page, ui_server[0])
+        ask(page, XINHE_Q)
+        ask(page, "那塘沽街道呢？")
+        page.get_by_text("筛选与设置").click()
+        page.get_by_text("管理当前对话").click()
+        page.wait_for_timeout(500)
+        found = {"问答": latin_labels(page)}
+        page.get_by_text("筛选与设置").click()
+        page.get_by_text("管理当前对话").click()
+        page.screenshot(path=str(shots / f"chat-{name}.png"), full_page=True)
+        page.locator("#pq-chat a[href='#pq-cite-1']").last.click()
+        page.locator("#pq-viewer .pq-cited").first.wait_for()
+        found["原文"] = latin_labels(page)
+        page.screenshot(path=str(shots / f"viewer-{name}.png"), full_page=width < 500)
+        for tab in ("知识库", "评测", "简报"):
+            open_tab(page, tab)
+            page.wait_for_timeout(500)
+            found[tab] = latin_labels(page)
+            page.screenshot(path=str(shots / f"{TABS[tab]}-{name}.png"), full_page=True)
+    finally:
+        context.close()
+    assert {tab: bad for tab, bad in found.items() if bad} == {}
+
+
+def test_a_warning_has_a_chinese_title(page):
+    page.fill("#pq-question textarea", "   ")
+    page.keyboard.press("Enter")
+    toast = page.locator(".toast-body, [data-testid='toast-body']").first
+    toast.wait_for()
+    text = toast.inner_text()
+    title = text.split("\n")[0]
+    assert "问题是空的" in text and "Warning" not in text and re.search(r"[\u4e00-\u9fff]", title)

@@ -1,0 +1,65 @@
+"""Saved conversations through the app's handlers (no browser): restore, save, open, rename, delete, clear."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_settings
+
+ui = pytest.importorskip("planqa.ui")
+from planqa.ui.history import CANCELLED, ConversationViews  # noqa: E402
+
+TURN = {"question": "新河街道“十四五”期间商品销售总额累计目标是多少？", "answer": "46亿元 [1]",
+        "citations": [{"n": 1, "title": "t", "headings": [], "source": "a.txt", "start_line": 1, "end_line": 1,
+                       "quote": "q"}], "passages": [{"kind": "text", "text": "q", "title": "t", "headings": [],
+                                                     "start_line": 1, "end_line": 1}]}
+
+
+class Login:
+    def __init__(self, name):
+        self.username = name
+
+
+@pytest.fixture()
+def views(tmp_path):
+    return ConversationViews(make_settings(tmp_path / "data"))
+
+
+def test_a_new_browser_gets_an_id_and_an_empty_chat(views):
+    browser, cid, turns, chat, menu, shown, marker, panel, export = views.restore("", "")
+    assert len(browser) == 32 and cid == "" and turns == [] and chat == [] and shown == -1
+    assert menu.choices == [] and "提问后" in panel and export.interactive is False
+
+
+def test_saved_turns_come_back_after_a_restart(views, tmp_path):
+    browser = views.restore("", "")[0]
+    cid, menu = views.save(browser, "", [TURN])
+    assert cid and menu.value == cid and TURN["question"] in menu.choices[0][0]
+    again = ConversationViews(make_settings(tmp_path / "data"))  # the app restarted: same key, same store
+    assert again.secret == views.secret
+    _, cid2, turns, chat, menu, shown, marker, panel, export = again.restore(browser, cid)
+    assert cid2 == cid and turns == [TURN] and len(chat) == 2 and shown == 0
+    assert 'id="pq-src-1"' in panel and export.interactive is True
+
+
+def test_other_users_see_nothing(views):
+    cid = views.save("b1", "", [TURN])[0]
+    assert views.restore("b2", cid)[1] == ""
+    assert views.save("x", "", [TURN], Login("alice"))[0]
+    assert views.menu(views.owner("x", Login("bob"))).choices == []
+    assert len(views.menu(views.owner("other-browser", Login("alice"))).choices) == 1  # a login follows its user
+
+
+def test_rename_and_delete(views):
+    cid = views.save("b", "", [TURN])[0]
+    menu, box = views.rename("b", cid, "我的对话")
+    assert menu.choices[0][0].startswith("我的对话 · ") and box == ""
+    assert views.delete("b", CANCELLED) == (ui.gr.skip(),) * 8  # the confirmation was cancelled
+    assert views.store.get(views.owner("b", None), cid) is not None
+    cid2, turns, chat, menu, shown, marker, panel, export = views.delete("b", cid)
+    assert cid2 == "" and turns == [] and chat == [] and menu.choices == [] and "提问后" in panel
+    assert views.restore("b", cid)[2] == []  # deleted stays deleted
+
+
+def test_nothing_to_save_saves_nothing(views):
+    assert views.save("b", "", []) == (ui.gr.skip(),) * 2
+    assert views.store.list(views.owner("b", None)) == []
