@@ -24,7 +24,7 @@ def test_clicking_a_marker_in_the_answer_opens_the_document_at_its_lines(page, a
     assert "问题：塘沽街道规划新增多少张养老床位？" in viewer
     # the whole document is there, scrolled to the cited line
     assert page.locator("#pq-viewer .pq-line").count() > 300
-    assert page.evaluate("() => document.querySelector('#pq-lines').scrollTop") > 0
+    page.wait_for_function("() => document.querySelector('#pq-lines').scrollTop > 0", timeout=10_000)
     page.screenshot(path=str(artifacts / "chat_viewer.png"))
 
 
