@@ -23,10 +23,10 @@ def origin_of(pd: ParsedDocument, origins: dict[str, str] | None = None) -> str:
 def new_id(source: str, origin: str, taken: Iterable[str]) -> str:
     """The id of a document not stored yet: ``doc_id_for`` its name, or with a short hash of its origin when taken.
 
-    >>> new_id("plan.txt", "/a/plan.txt", set())
+    >>> new_id("plan.txt", "a/plan.txt", set())
     'plan'
-    >>> new_id("plan.md", "/b/plan.md", {"plan"})
-    'plan-ec2525'
+    >>> new_id("plan.md", "b/plan.md", {"plan"})
+    'plan-f657af'
     """
     taken = set(taken)
     base = doc_id_for(source)
@@ -68,11 +68,11 @@ def place_documents(items: list[tuple[ParsedDocument, str]], stored: dict[str, t
 
     >>> from planqa.types import Document, DocMeta
     >>> def pd(src, fp): return ParsedDocument(Document("x", src, "t", DocMeta(src), fp, ""), (), ())
-    >>> stored = {"plan": ("/a/plan.txt", "f1")}
+    >>> stored = {"plan": ("a/plan.txt", "f1")}
     >>> [p.action + ":" + p.doc_id for p in place_documents(
-    ...     [(pd("plan.txt", "f1"), "/a/plan.txt"), (pd("plan.md", "f2"), "/b/plan.md"),
-    ...      (pd("copy.txt", "f2"), "/c/copy.txt")], stored)]
-    ['unchanged:plan', 'add:plan-ec2525', 'duplicate:plan-ec2525']
+    ...     [(pd("plan.txt", "f1"), "a/plan.txt"), (pd("plan.md", "f2"), "b/plan.md"),
+    ...      (pd("copy.txt", "f2"), "c/copy.txt")], stored)]
+    ['unchanged:plan', 'add:plan-f657af', 'duplicate:plan-f657af']
     """
     by_origin = {origin: d for d, (origin, _) in stored.items()}
     by_print = {fp: d for d, (_, fp) in stored.items()}
