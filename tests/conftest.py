@@ -30,7 +30,19 @@ def tmp_index(tmp_path, tiny_corpus):
 
 
 @pytest.fixture(scope="session")
-def bundled_assistant(tmp_path_factory, request):
+def vector_cache(tmp_path_factory, request) -> str:
+    """One passage-vector cache for every knowledge base of the session built with the real embedder.
+
+    It lives in pytest's cache folder when there is one, so the bundled corpus is embedded once
+    per machine; the cache is content-addressed by model and text, so sharing it is safe.
+    """
+    cache = getattr(request.config, "cache", None)
+    path = cache.mkdir("planqa-vectors") if cache is not None else tmp_path_factory.mktemp("planqa-vectors")
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def bundled_assistant(tmp_path_factory, vector_cache):
     """The real pipeline over the real bundled corpus with the real default models (built once).
 
     The knowledge base is built afresh each session; the passage vectors come from a cache kept
@@ -39,7 +51,6 @@ def bundled_assistant(tmp_path_factory, request):
     """
     from planqa.rag.service import Assistant
 
-    vectors = request.config.cache.mkdir("planqa-vectors")
-    assistant = Assistant(make_settings(tmp_path_factory.mktemp("bundled-kb"), embed_cache_dir=str(vectors)))
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp("bundled-kb"), embed_cache_dir=vector_cache))
     assistant.ingest(bundled_paths())
     return assistant

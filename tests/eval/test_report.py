@@ -24,8 +24,8 @@ def _quality(metrics: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory) -> Settings:
-    return Settings().with_overrides({"data_dir": str(tmp_path_factory.mktemp("kb"))})
+def settings(tmp_path_factory, vector_cache) -> Settings:
+    return Settings().with_overrides({"data_dir": str(tmp_path_factory.mktemp("kb")), "embed_cache_dir": vector_cache})
 
 
 @pytest.fixture(scope="module")

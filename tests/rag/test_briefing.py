@@ -32,8 +32,9 @@ ELDERLY_PLACES = {"新河街道", "海滨街道", "塘沽街道", "静海镇"}
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    a = Assistant(Settings().with_overrides({"data_dir": str(tmp_path_factory.mktemp("briefing-kb"))}))
+def assistant(tmp_path_factory, vector_cache):
+    a = Assistant(Settings().with_overrides({"data_dir": str(tmp_path_factory.mktemp("briefing-kb")),
+                                             "embed_cache_dir": vector_cache}))
     a.ingest(bundled_paths())
     return a
 

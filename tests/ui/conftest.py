@@ -20,13 +20,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def ui_server(tmp_path_factory):
+def ui_server(tmp_path_factory, vector_cache):
     """(url, assistant): the real app, launched in-process with its warm-up, closed at the end."""
     pytest.importorskip("gradio")
     from planqa import ui
     from planqa.rag.service import Assistant
 
-    settings = make_settings(tmp_path_factory.mktemp("ui-kb"))
+    settings = make_settings(tmp_path_factory.mktemp("ui-kb"), embed_cache_dir=vector_cache)
     assistant = Assistant(settings)
     port = free_port()
     demo = ui.launch(settings, host="127.0.0.1", port=port, assistant=assistant, block=False)
