@@ -24,7 +24,7 @@ from planqa.rag.retrievers import Filters
 from planqa.rag.serialize import answer_to_json
 from planqa.ui.kb_views import APP_TITLE, MB, MODE_NAMES, KnowledgeBaseViews
 from planqa.ui.page_js import CITE_JS, CONFIRM_REMOVE_JS, SCROLL_JS, SHOW_LINES_JS, TAKE_QUESTION_JS
-from planqa.ui.history import CONFIRM_DELETE_JS, ConversationViews, export_button, show_sources
+from planqa.ui.history import CONFIRM_DELETE_JS, ConversationViews, TabSequencer, export_button, show_sources
 from planqa.ui.tabs import brief_tab, eval_tab
 from planqa.ui.zh import GRADIO_ZH, TRANSLATE_JS
 
@@ -273,9 +273,13 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
         demo.load(logic.load, outputs=kb_outs, **hidden)
         demo.load(convs.restore, [browser_id, conv_id], [browser_id, *conv_outs], **hidden)
 
+        tabs = TabSequencer()
+
         def respond(question, done, docs, places, types, k, how, answerer_name, browser, cid, request: gr.Request):
-            steps = logic.respond(question, done, docs, places, types, k, how, answerer_name)
-            yield from convs.saving(steps, browser, cid, request)
+            def answer(turns, conv):
+                steps = logic.respond(question, turns, docs, places, types, k, how, answerer_name)
+                return convs.saving(steps, browser, conv, request)
+            yield from tabs.run(getattr(request, "session_hash", None), done, cid, answer)
 
         gr.on([ask_btn.click, box.submit], respond,
               inputs=[box, turns, f_docs, f_places, f_types, top_k, mode, answerer, browser_id, conv_id],

@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -171,3 +172,53 @@ class ConversationViews:
             except ConversationError as exc:
                 _warn(exc)
         return self._opened(owner, "", [])
+
+
+class TabSequencer:
+    """One answer at a time per browser tab, each building on the one before.
+
+    Two questions sent in quick succession can both reach the server before the page knows
+    the first is under way; each event then carries the turns as they were before either
+    answer. The second waits for the first here and continues from its turns and conversation
+    id, so neither answer overwrites the other.
+    """
+
+    KEEP = 2000  # tabs remembered; idle ones beyond this are forgotten
+    WAIT_S = 120.0  # longest wait for the tab's previous answer
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._tabs: dict[str, dict] = {}
+
+    def run(self, key: str | None, turns, cid, answer):
+        """Yield the steps of ``answer(turns, cid)`` with the tab's turns up to date.
+
+        Each step is the event's output tuple: its second item the turns after the answer,
+        its seventh the conversation id (or a skip).
+        """
+        if not key:
+            yield from answer(turns, cid)
+            return
+        with self._guard:
+            tab = self._tabs.setdefault(key, {"lock": threading.Lock(), "finished": 0, "last": None})
+            busy, seen = tab["lock"].locked(), tab["finished"]
+            if len(self._tabs) > self.KEEP:
+                for k in [k for k, t in self._tabs.items() if k != key and not t["lock"].locked()][: self.KEEP // 2]:
+                    del self._tabs[k]
+        held = tab["lock"].acquire(timeout=self.WAIT_S)  # an abandoned answer never blocks the tab for long
+        try:
+            if held and busy and tab["finished"] > seen and tab["last"] is not None:
+                last_turns, last_cid = tab["last"]
+                turns = list(turns or [])
+                if len(last_turns) > len(turns) and last_turns[:len(turns)] == turns:  # the same conversation, further on
+                    turns, cid = last_turns, last_cid or cid
+            last = None
+            for step in answer(turns, cid):
+                last = step
+                yield step
+            if held and last is not None and isinstance(last[1], list):
+                tab["finished"] += 1
+                tab["last"] = (last[1], last[6] if isinstance(last[6], str) else cid)
+        finally:
+            if held:
+                tab["lock"].release()

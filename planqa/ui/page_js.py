@@ -8,9 +8,10 @@ from __future__ import annotations
 SCROLL_JS = """() => { const el = document.querySelector('#pq-sources .pq-active');
   if (el) el.scrollIntoView({block: 'nearest', behavior: 'smooth'}); }"""
 # the box is emptied in the browser when its question is sent, never by the server: a question typed
-# while the previous one is answered stays in the box and is sent next (trigger_mode="always_last")
+# while the previous one is answered stays in the box and is sent next (trigger_mode="always_last").
+# Only the question being sent is cleared: one typed since the send was pressed stays.
 TAKE_QUESTION_JS = """(q, ...rest) => { const t = document.querySelector('#pq-question textarea');
-  if (t && q && q.trim() && q.length <= MAX_CHARS) { t.value = ''; t.dispatchEvent(new Event('input', {bubbles: true})); }
+  if (t && q && q.trim() && q.length <= MAX_CHARS && t.value === q) { t.value = ''; t.dispatchEvent(new Event('input', {bubbles: true})); }
   return [q, ...rest]; }"""
 # a click on a marker [n] (in an answer or in the source panel) opens the document viewer
 CITE_JS = """() => { if (window.pqCite) return; window.pqCite = true;

@@ -89,6 +89,8 @@ def test_clearing_stays_cleared(page):
 def test_a_second_question_sent_while_the_first_is_answered_is_kept(page):
     page.fill("#pq-question textarea", XINHE_Q)
     page.keyboard.press("Enter")
+    # typed as soon as the first question has left the box, while its answer is still coming
+    page.wait_for_function("() => document.querySelector('#pq-question textarea').value === ''")
     page.fill("#pq-question textarea", "那塘沽街道呢？")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.querySelectorAll('#pq-chat .message-row').length === 4"

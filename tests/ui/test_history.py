@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import make_settings
 
 ui = pytest.importorskip("planqa.ui")
-from planqa.ui.history import CANCELLED, ConversationViews  # noqa: E402
+from planqa.ui.history import CANCELLED, ConversationViews, TabSequencer  # noqa: E402
 
 TURN = {"question": "新河街道“十四五”期间商品销售总额累计目标是多少？", "answer": "46亿元 [1]",
         "citations": [{"n": 1, "title": "t", "headings": [], "source": "a.txt", "start_line": 1, "end_line": 1,
@@ -63,3 +63,41 @@ def test_rename_and_delete(views):
 def test_nothing_to_save_saves_nothing(views):
     assert views.save("b", "", []) == (ui.gr.skip(),) * 2
     assert views.store.list(views.owner("b", None)) == []
+
+
+def _answer_after(gate, started):
+    """A fake answer: the turns so far plus one, the output tuple shaped like the chat event's."""
+    def answer(turns, cid):
+        started.set()
+        gate.wait(5)
+        yield ["…"] + [None] * 7
+        yield ("msgs", list(turns) + [{"question": f"q{len(turns)}"}], None, None, None, None, cid or "c1", None)
+    return answer
+
+
+def test_a_question_sent_during_an_answer_continues_from_it():
+    import threading
+
+    tabs, gate, started, out = TabSequencer(), threading.Event(), threading.Event(), {}
+    first = threading.Thread(target=lambda: out.setdefault("a", list(tabs.run("tab", [], "", _answer_after(gate, started)))))
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=lambda: out.setdefault("b", list(tabs.run("tab", [], "", _answer_after(gate, threading.Event())))))
+    second.start()
+    gate.set()
+    first.join(5), second.join(5)
+    assert [t["question"] for t in out["a"][-1][1]] == ["q0"]
+    assert [t["question"] for t in out["b"][-1][1]] == ["q0", "q1"] and out["b"][-1][6] == "c1"
+
+
+def test_separate_tabs_and_later_questions_are_left_alone():
+    import threading
+
+    tabs, gate = TabSequencer(), threading.Event()
+    gate.set()
+    list(tabs.run("tab", [], "", _answer_after(gate, threading.Event())))
+    # a question sent after the answer arrived carries its own turns (e.g. a new conversation): kept as sent
+    steps = list(tabs.run("tab", [], "", _answer_after(gate, threading.Event())))
+    assert [t["question"] for t in steps[-1][1]] == ["q0"]
+    steps = list(tabs.run(None, [{"question": "x"}], "c9", _answer_after(gate, threading.Event())))
+    assert len(steps[-1][1]) == 2 and steps[-1][6] == "c9"
