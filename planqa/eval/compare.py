@@ -21,10 +21,16 @@ PRESETS: dict[str, dict[str, str]] = {
     "hybrid+rerank": {"rerank": "true"},
     "chunk=200": {"chunk_size": "200"},
     "chunk=400": {"chunk_size": "400"},
+    # the embedders side by side, each with the fusion weights chosen for it (bench/cv_weights.py)
+    "e5": {"embedder": "e5"},
+    "e5+dense": {"embedder": "e5", "retrieval_mode": "dense"},
+    "use": {"embedder": "use-multilingual", "dense_weight": "0.02", "fusion_k": "10", "semantic_weight": "0.3"},
+    "use+dense": {"embedder": "use-multilingual", "retrieval_mode": "dense"},
 }
 ALIASES = {"chunk": "chunk_size"}
 # settings recorded in the index signature: changing one needs a separate knowledge base
 INDEX_KEYS = ("chunk_size", "chunk_min", "embedder", "embedding_model")
+RUN_METRICS = ("ingest_s", "ingest_chunks_per_s", "rss_mib")
 COMPARE_METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10", "evidence_coverage@10",
                    "numbers_present", "list_recall", "char_f1", "rouge_l", "citation_precision",
                    "citation_recall", "refusal_correct", "false_refusal", "answer_chars_median")
@@ -125,24 +131,43 @@ def run_compare(base_settings: Settings, questions: Sequence[Question], configs:
             if key not in embedders:  # constructed, not loaded: loading happens on first use
                 embedders[key] = get_embedder(settings)
             assistant = Assistant(settings, embedder=embedders[key])
-            if settings.data_dir != base_settings.data_dir:
-                _ingest_bundled(assistant)
+            ingest = _ingest_bundled(assistant) if settings.data_dir != base_settings.data_dir else {}
             report = (lambda done, total, label=label: progress(label, done, total)) if progress else None
             metrics, _ = evaluate(assistant, questions, progress=report)
-            results[label] = metrics
+            results[label] = {**metrics, **ingest, "rss_mib": _rss_mib()}
         except Exception as exc:  # one broken config must not lose the others' results
             results[label] = {"error": str(exc) or type(exc).__name__}
     return results
 
 
-def _ingest_bundled(assistant) -> None:
+def _ingest_bundled(assistant) -> dict[str, float]:
+    """Ingest the bundled corpus into the config's own folder; its time and speed when anything was
+    embedded (a folder already up to date from an earlier run reports nothing)."""
+    import time
+
     from planqa.corpus.document import bundled_paths
     from planqa.rag.knowledge_base import KnowledgeBaseError
 
+    start = time.perf_counter()
     try:
-        assistant.ingest(bundled_paths())
+        report = assistant.ingest(bundled_paths())
     except KnowledgeBaseError:  # a stale index from other settings in that folder: start over
-        assistant.ingest(bundled_paths(), rebuild=True)
+        report = assistant.ingest(bundled_paths(), rebuild=True)
+    seconds = time.perf_counter() - start
+    if not (report.added or report.replaced) or not report.chunks:
+        return {}
+    return {"ingest_s": round(seconds, 1), "ingest_chunks_per_s": round(report.chunks / seconds, 2)}
+
+
+def _rss_mib() -> float | None:
+    """This process's resident memory now (Linux), in MiB."""
+    try:
+        pages = int(open("/proc/self/statm").read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    import os
+
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1)
 
 
 # ---- output ------------------------------------------------------------------------------
@@ -179,11 +204,11 @@ def render_compare_markdown(results: Mapping[str, Mapping]) -> str:
                          key=lambda k: (k.split("/")[1] == "total", k))
         lines += ["| metric | " + " | ".join(f"`{label}`" for label in ok) + " |",
                   "|---|" + "---:|" * len(ok)]
-        for key in ("questions", *COMPARE_METRICS, *latency):
+        for key in ("questions", *COMPARE_METRICS, *latency, *RUN_METRICS):
             values = [results[label].get(key) for label in ok]
             if all(v is None for v in values):
                 continue
-            lower = key in LOWER_IS_BETTER or key.startswith("latency_ms/")
+            lower = key in LOWER_IS_BETTER or key.startswith("latency_ms/") or key in ("ingest_s", "rss_mib")
             best = None if key in ("questions", "answer_chars_median") else _best(values, lower)
             cells = [format_metric(v, key) for v in values]
             cells = [f"**{c}**" if v is not None and v == best else c for c, v in zip(cells, values)]

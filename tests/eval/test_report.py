@@ -19,8 +19,10 @@ CHARTS = ("hit_at_k.png", "metrics_by_type.png", "latency.png")
 
 
 def _quality(metrics: dict) -> dict:
-    """Everything but timings, which differ from run to run."""
-    return {k: v for k, v in metrics.items() if not k.startswith("latency_ms/")}
+    """Everything but timings and memory, which differ from run to run."""
+    from planqa.eval.compare import RUN_METRICS
+
+    return {k: v for k, v in metrics.items() if not k.startswith("latency_ms/") and k not in RUN_METRICS}
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +165,20 @@ def test_index_settings_get_their_own_data_dir(tmp_path):
     chunked = config_settings(base, "chunk=200")
     assert (chunked.chunk_size, chunked.data_path) == (200, tmp_path / "compare-chunk200")
     assert config_settings(base, "chunk=400;data_dir=/elsewhere").data_dir == "/elsewhere"
+    # the embedder presets: each its own knowledge base, USE with the fusion weights chosen for it
+    use = config_settings(base, "use")
+    assert use.embedder == "use-multilingual" and use.data_dir != base.data_dir and use.dense_weight == 0.02
+    assert config_settings(base, "e5+dense").retrieval_mode == "dense"
+
+
+def test_compare_table_shows_ingest_and_memory():
+    from planqa.eval.compare import render_compare_markdown
+
+    results = {"e5": {"questions": 3, "hit@5": 0.9, "ingest_s": 60.0, "ingest_chunks_per_s": 5.6, "rss_mib": 900.0},
+               "use": {"questions": 3, "hit@5": 0.8, "ingest_s": 8.0, "ingest_chunks_per_s": 40.0, "rss_mib": 700.0}}
+    table = render_compare_markdown(results)
+    assert "ingest_chunks_per_s" in table and "rss_mib" in table
+    assert "**8" in table.split("ingest_s")[1].splitlines()[0]  # less is better for time and memory
 
 
 @pytest.mark.slow
