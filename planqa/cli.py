@@ -107,8 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", metavar="FILE.jsonl", help="question file (default: the bundled dev set)")
     p.add_argument("--out", metavar="DIR", default="eval-out", help="output directory (default eval-out)")
     p.add_argument("--compare", metavar="CONFIG,...",
-                   help="run several configurations side by side: bm25, dense, hybrid, hybrid+rerank, "
-                        "chunk=200, or key=value;key=value")
+                   help="run several configurations side by side: a preset (bm25, dense, hybrid, "
+                        "hybrid+rerank, chunk=200, chunk=400, e5, e5+dense, use, use+dense) or key=value;key=value")
     _settings_flags(p)
     return parser
 
