@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("subject", help="indicator or topic, e.g. 商品销售总额")
     p.add_argument("--places", nargs="+", metavar="PLACE", help="places, aliases or documents (default: all)")
     p.add_argument("--json", action="store_true", help="rows as JSON")
+    p.add_argument("--xlsx", metavar="FILE.xlsx", help="also write an Excel table (numbers as numbers, each row cited)")
     _settings_flags(p)
 
     p = sub.add_parser("brief", help="a cited briefing on a topic across places (Markdown, DOCX)")
@@ -307,6 +308,10 @@ def cmd_compare(args, settings: Settings) -> int:
 
     rows = _across_places(compare, settings, args.subject, args.places)
     print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else compare_markdown(rows, args.subject))
+    if args.xlsx:
+        from planqa.rag.comparison_xlsx import compare_xlsx
+
+        _write(args.xlsx, lambda path: compare_xlsx(rows, path, args.subject), quiet_stdout=args.json)
     return 0
 
 
@@ -336,12 +341,13 @@ def _across_places(fn, settings: Settings, subject: str, places):
         raise UserError(str(exc)) from None
 
 
-def _write(path: str, write) -> None:
+def _write(path: str, write, quiet_stdout: bool = False) -> None:
+    """Write a file, a user error when it cannot be; ``quiet_stdout``: report on stderr (stdout holds JSON)."""
     try:
         write(path)
     except OSError as exc:
         raise UserError(f"无法写入 {path}（{exc.strerror}）") from None
-    print(f"已写入 {path}")
+    print(f"已写入 {path}", file=sys.stderr if quiet_stdout else sys.stdout)
 
 
 @command("serve")

@@ -3,13 +3,12 @@
 Both writers render one outline (headings, paragraphs, list items, a table),
 whose text segments are strings or footnote numbers. Footnotes are numbered in
 order of first use and shared when two statements cite the same lines with the
-same quote. python-docx has no native footnotes, so the DOCX uses superscript
-markers and an endnotes section (注释).
+same quote. The DOCX (``briefing_docx``) turns each footnote number into a real
+Word footnote; Markdown keeps ``[^n]`` footnotes.
 """
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from planqa.rag.citations import MARKER_RE
 from planqa.rag.facts import Fact
@@ -166,56 +165,20 @@ def briefing_markdown(b) -> str:
     return to_markdown(*outline(b))
 
 
-def _docx_segs(par, segs: Segs) -> None:
-    for s in segs:
-        run = par.add_run(f"[{s}]" if isinstance(s, int) else s)
-        if isinstance(s, int):
-            run.font.superscript = True
+def briefing_docx(b, path, when=None) -> None:
+    """Write the briefing as a .docx laid out like a 公文, every citation a Word footnote (``briefing_docx``)."""
+    from planqa.rag.briefing_docx import write_docx
 
-
-def briefing_docx(b, path) -> None:
-    """Write the briefing as a .docx: same headings and table, superscript markers, endnotes under 注释."""
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "SimSun"
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     blocks, notes = outline(b)
-    for block in blocks:
-        kind = block[0]
-        if kind in ("title", "h2", "h3"):
-            doc.add_heading(block[1], level={"title": 0, "h2": 1, "h3": 2}[kind])
-        elif kind == "label":
-            doc.add_paragraph().add_run(block[1]).bold = True
-        elif kind == "table":
-            _, header, rows = block
-            table = doc.add_table(rows=1, cols=len(header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, header):
-                cell.text = ""
-                cell.paragraphs[0].add_run(text).bold = True
-            for row in rows:
-                cells = table.add_row().cells
-                for cell, segs in zip(cells, row):
-                    _docx_segs(cell.paragraphs[0], segs)
-        else:
-            _docx_segs(doc.add_paragraph(style="List Bullet" if kind == "li" else None), block[1])
-    if notes.texts:
-        doc.add_heading("注释", level=1)
-        for i, text in enumerate(notes.texts, 1):
-            doc.add_paragraph(f"[{i}] {text}")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    write_docx(blocks, notes.texts, path, title=b.topic, when=when)
 
 
 # ---- comparison -----------------------------------------------------------------------------
 _STATUS = {"未提及": "未提及", "未核实": "未核实（数字与所引原文不符，已隐去）", "无文件": "知识库中没有该地的文件"}
 
 
-def compare_markdown(rows: list[dict], subject: str = "") -> str:
-    """A table of the rows of ``compare`` (地区 | 指标 | 数值或表述 | 出处) with footnoted quotes."""
+def compare_outline(rows: list[dict], subject: str = "") -> tuple[list[tuple], Notes]:
+    """The rows of ``compare`` as outline blocks: a title and a table (地区 | 指标 | 数值或表述 | 出处)."""
     notes = Notes()
     header = ["地区", "指标", "数值或表述", "出处"]
     body = []
@@ -229,4 +192,9 @@ def compare_markdown(rows: list[dict], subject: str = "") -> str:
         else:
             body.append([[r["place"]], ["—"], [_STATUS.get(r.get("status", ""), "未提及")], [r.get("source") or "—"]])
     title = f"“{subject}”各地比较" if subject else "各地比较"
-    return to_markdown([("title", title), ("table", header, body)], notes)
+    return [("title", title), ("table", header, body)], notes
+
+
+def compare_markdown(rows: list[dict], subject: str = "") -> str:
+    """A table of the rows of ``compare`` (地区 | 指标 | 数值或表述 | 出处) with footnoted quotes."""
+    return to_markdown(*compare_outline(rows, subject))

@@ -32,10 +32,12 @@ def name_match(subject: str, name: str) -> float:
 
 
 def _row(doc: DocView | None, fact: Fact | None, status: str, indicator: str = "", place: str = "") -> dict:
+    row = fact.chunk.row if fact is not None and status == "found" and fact.kind == "indicator" else None
     return {"place": doc.place if doc else place, "doc_id": doc.doc_id if doc else "",
             "source": doc.source if doc else "", "title": doc.title if doc else "",
             "indicator": indicator, "kind": fact.kind if fact else "", "status": status,
-            "value": fact.text if fact else "", "cited": fact.cited() if fact else None}
+            "value": fact.text if fact else "", "cited": fact.cited() if fact else None,
+            "unit": row.unit if row else "", "cells": [list(c) for c in row.cells] if row else []}
 
 
 def _from_table(doc: DocView, subject: str) -> tuple[Fact, str] | None:
@@ -77,7 +79,8 @@ def compare(assistant, subject: str, places: list[str] | None = None) -> list[di
 
     Row keys: place, doc_id, source, title, indicator (the matched table row's
     name), kind, value, cited ({source, start_line, end_line, quote, title,
-    headings[, header_lines]} or None) and status: "found", "未提及", "未核实"
+    headings[, header_lines]} or None), unit and cells (a table row's unit and its
+    [column header, value] pairs; "" and [] otherwise) and status: "found", "未提及", "未核实"
     (a value whose numbers are not in its cited lines, withheld) or "无文件".
     """
     topic = topic_terms(subject)  # fails fast on an empty subject

@@ -15,7 +15,8 @@ from pathlib import Path
 import gradio as gr
 
 from planqa.config import ConfigError
-from planqa.ui_render import strip_paths
+from planqa.ui_brief_render import BRIEF_CSS, empty_preview, outline_html
+from planqa.ui_render import PANEL_CSS, strip_paths
 
 log = logging.getLogger(__name__)
 
@@ -78,20 +79,26 @@ def eval_tab(assistant) -> None:
                       api_visibility="private")
 
 
-def brief_file_stem(topic: str, day: str) -> str:
-    """The briefing's download name: topic and date, safe on every file system.
+def brief_file_stem(topic: str, day: str, kind: str = "简报") -> str:
+    """A download's name: what it is, its topic and the date, safe on every file system.
 
     >>> brief_file_stem("养老服务/就业：2025?", "20261202")
     '简报-养老服务-就业-2025-20261202'
+    >>> brief_file_stem("  ", "20261202", kind="指标对比")
+    '指标对比-未命名-20261202'
     """
     safe = re.sub(r'[\\/:*?"<>|：？\s]+', "-", topic).strip("-.")[:40] or "未命名"
-    return f"简报-{safe}-{day}"
+    return f"{kind}-{safe}-{day}"
+
+
+def _out_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
 
 
 def run_brief(assistant, topic, places, progress=gr.Progress()):
-    """Build a briefing; Markdown preview and the .md and .docx files."""
+    """Build a briefing; the HTML preview and the .md and .docx files."""
     from planqa.rag.briefing import build_briefing
-    from planqa.rag.briefing_render import briefing_docx, briefing_markdown
+    from planqa.rag.briefing_render import briefing_docx, briefing_markdown, outline
 
     topic = (topic or "").strip()
     progress(0.1, desc="检索各地文件…")
@@ -100,29 +107,39 @@ def run_brief(assistant, topic, places, progress=gr.Progress()):
     except (ValueError, ConfigError) as exc:
         raise user_error(strip_paths(str(exc)), "简报") from None
     progress(0.8, desc="生成简报…")
-    text = briefing_markdown(briefing)
-    out = Path(tempfile.mkdtemp(prefix="planqa-brief-"))
-    stem = brief_file_stem(topic, time.strftime("%Y%m%d"))
+    stem = brief_file_stem(briefing.topic, time.strftime("%Y%m%d"))
+    out = _out_dir("planqa-brief-")
     md, docx = out / f"{stem}.md", out / f"{stem}.docx"
-    md.write_text(text, encoding="utf-8")
+    md.write_text(briefing_markdown(briefing), encoding="utf-8")
     briefing_docx(briefing, docx)
-    return text, [str(md), str(docx)]
+    blocks, notes = outline(briefing)
+    return outline_html(blocks, notes.texts), [str(md), str(docx)]
 
 
 def run_compare(assistant, subject, places):
+    """Compare one indicator across places; the HTML preview, the rows as JSON, and the .md and .xlsx files."""
     from planqa.rag.briefing import compare
-    from planqa.rag.briefing_render import compare_markdown
+    from planqa.rag.briefing_render import compare_outline, to_markdown
+    from planqa.rag.comparison_xlsx import compare_xlsx
 
     try:
         rows = compare(assistant, (subject or "").strip(), places=list(places or []) or None)
     except ValueError as exc:
         raise user_error(strip_paths(str(exc)), "指标对比") from None
-    return compare_markdown(rows, subject), json.dumps(rows, ensure_ascii=False, indent=1)
+    subject = (subject or "").strip()
+    stem = brief_file_stem(subject, time.strftime("%Y%m%d"), kind="指标对比")
+    out = _out_dir("planqa-compare-")
+    md, xlsx = out / f"{stem}.md", out / f"{stem}.xlsx"
+    blocks, notes = compare_outline(rows, subject)
+    md.write_text(to_markdown(blocks, notes), encoding="utf-8")
+    compare_xlsx(rows, xlsx, subject)
+    return outline_html(blocks, notes.texts), json.dumps(rows, ensure_ascii=False, indent=1), [str(md), str(xlsx)]
 
 
 def brief_tab(assistant) -> None:
     with gr.Tab("简报", id="brief"):
-        gr.Markdown("就一个主题汇总各地的目标、举措和项目，每句话都有脚注出处；文件没有提到的写“未提及”。")
+        gr.Markdown("就一个主题汇总各地的目标、举措和项目，每句话都有脚注出处；文件没有提到的写“未提及”。"
+                    "简报可下载为 Markdown 和 Word（公文版式，脚注标明出处），指标对比表可下载为 Markdown 和 Excel。")
         with gr.Row():
             topic = gr.Textbox(label="主题或指标", placeholder="例如：养老服务、就业、商品销售总额", scale=3)
             places = gr.Dropdown(label="地区（不选即全部）", multiselect=True, allow_custom_value=True,
@@ -130,8 +147,9 @@ def brief_tab(assistant) -> None:
         with gr.Row():
             brief_btn = gr.Button("生成简报", variant="primary")
             compare_btn = gr.Button("指标对比表")
-        preview = gr.Markdown(elem_id="pq-brief")
-        files = gr.File(label="下载 Markdown / Word", file_count="multiple")
+        preview = gr.HTML(empty_preview(), elem_id="pq-brief", css_template=BRIEF_CSS + PANEL_CSS)
+        files = gr.File(label="下载（简报：Markdown / Word；指标对比表：Markdown / Excel）", file_count="multiple",
+                        elem_id="pq-brief-files", interactive=False)
         with gr.Accordion("对比结果 JSON", open=False):
             rows_json = gr.Code(language="json")
         # the places come from the knowledge base, which may change while the page is open
@@ -139,5 +157,5 @@ def brief_tab(assistant) -> None:
                                                         if r.meta.place})), None, places, api_visibility="private")
         brief_btn.click(lambda t, p, progress=gr.Progress(): run_brief(assistant, t, p, progress), [topic, places],
                         [preview, files], concurrency_limit=2, concurrency_id="brief", api_visibility="private")
-        compare_btn.click(lambda t, p: run_compare(assistant, t, p), [topic, places], [preview, rows_json],
+        compare_btn.click(lambda t, p: run_compare(assistant, t, p), [topic, places], [preview, rows_json, files],
                           concurrency_limit=2, concurrency_id="brief", api_visibility="private")

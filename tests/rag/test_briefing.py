@@ -20,11 +20,13 @@ from planqa.corpus.document import bundled_paths
 from planqa.corpus.text import norm_numbers, number_forms, squash
 from planqa.rag.briefing import _checked, build_briefing, compare, expand_topic
 from planqa.rag.briefing_render import briefing_docx, briefing_markdown, compare_markdown, note_text
+from planqa.rag.comparison_xlsx import sheet_rows
 from planqa.rag.facts import DocView, resolve_docs, row_value, unsupported_numbers
 from planqa.rag.service import Assistant
 from planqa.rag.topics import topic_terms
 from planqa.types import TableRow
 from tests.rag.scripted_llm import ScriptedLLM
+from tests.rag.test_briefing_docx import check_gongwen_docx
 
 slow = pytest.mark.slow
 
@@ -164,19 +166,21 @@ def test_markdown_reads_as_a_briefing_with_all_footnotes_defined(elderly):
 
 
 @slow
-def test_docx_opens_and_holds_the_table_and_endnotes(elderly, tmp_path):
+def test_docx_opens_and_holds_the_table_and_footnotes(elderly, tmp_path):
     from docx import Document
 
     path = tmp_path / "brief.docx"
     briefing_docx(elderly, path)
+    blocks, _ = briefing_render.outline(elderly)
+    n_refs = sum(isinstance(s, int) for b in blocks if b[0] in ("p", "li") for s in b[1]) + \
+        sum(isinstance(s, int) for b in blocks if b[0] == "table" for row in b[2] for cell in row for s in cell)
+    check_gongwen_docx(path, "养老服务", n_refs)
     doc = Document(str(path))
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["地区", *elderly.table.columns]
     assert len(table.rows) == len(elderly.places) + 1
     assert any("未提及" in c.text for r in table.rows for c in r.cells)
-    texts = [p.text for p in doc.paragraphs]
-    assert "注释" in texts and any(t.startswith("[1] 《") for t in texts)
-    assert any(run.font.superscript for p in doc.paragraphs for run in p.runs)
+    assert not any(p.text == "注释" for p in doc.paragraphs)
 
 
 @slow
@@ -248,6 +252,11 @@ def test_compare_sales_total_cites_each_table_row(assistant, source_lines):
         assert rows[place]["status"] == "未提及" and rows[place]["cited"] is None and not rows[place]["value"]
     md = compare_markdown(list(rows.values()), "商品销售总额")
     assert "| 静海镇 | — | 未提及 |" in md and "2025年46亿元[^" in md
+    header, body = sheet_rows(list(rows.values()))  # the .xlsx: the table's own cells, as numbers
+    by_place = {r[0]: dict(zip(header, r)) for r in body}
+    year = next(h for h in header if h.startswith("2025年"))
+    assert by_place["新河街道"][year] == 46 and by_place["塘沽街道"][year] == 12.45
+    assert by_place["静海镇"][year] is None and by_place["静海镇"]["状态"] == "未提及"
 
 
 @slow

@@ -31,9 +31,9 @@ ANSWER = {
 
 
 def test_docstring_examples():
-    from planqa import ui_viewer
+    from planqa import ui_brief_render, ui_viewer
 
-    for module in (R, K, ui_viewer):
+    for module in (R, K, ui_viewer, ui_brief_render):
         assert doctest.testmod(module).failed == 0
 
 
