@@ -28,7 +28,9 @@ APP_CSS = """
 #pq-question textarea { padding-right: 88px; }
 #pq-count { position: absolute; right: 12px; top: 50%; transform: translateY(-50%); font-size: 12px;
   color: var(--body-text-color-subdued); pointer-events: none; }
-.gradio-container { max-width: 1360px !important; margin: 0 auto; }
+.gradio-container { max-width: 1360px !important; width: 100% !important; margin: 0 auto; }
+html { scrollbar-gutter: stable; }
+footer .divider { display: none !important; }
 #pq-chat .message { font-size: 15px; line-height: 1.7; }
 #pq-sources-col { position: sticky; top: 8px; }
 """

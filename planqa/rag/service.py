@@ -9,6 +9,7 @@ version another process saved.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 from contextlib import contextmanager
@@ -88,9 +89,12 @@ INGEST_NICE = 10  # parse and embed yield the CPU to questions answered meanwhil
 def run_low_priority(fn: Callable[[], T]) -> T:
     """Run ``fn`` in a fresh thread of lower CPU priority (Linux: niceness is per thread) and wait for it.
 
-    A fresh thread, so the caller's own (a server's pooled worker) keeps its priority.
+    A fresh thread, so the caller's own (a server's pooled worker) keeps its priority. It runs
+    in a copy of the caller's context variables, so progress callbacks that rely on them (a web
+    server's per-request progress bar) still reach their request.
     """
     box: dict = {}
+    context = contextvars.copy_context()
 
     def target() -> None:
         try:
@@ -98,7 +102,7 @@ def run_low_priority(fn: Callable[[], T]) -> T:
         except (AttributeError, OSError):
             pass  # not Linux, or not allowed: run at normal priority
         try:
-            box["value"] = fn()
+            box["value"] = context.run(fn)
         except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
             box["error"] = exc
 

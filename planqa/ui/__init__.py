@@ -26,7 +26,7 @@ from planqa.ui.kb_views import APP_TITLE, MB, MODE_NAMES, KnowledgeBaseViews
 from planqa.ui.page_js import CITE_JS, CONFIRM_REMOVE_JS, SCROLL_JS, SHOW_LINES_JS, TAKE_QUESTION_JS
 from planqa.ui.history import CONFIRM_DELETE_JS, ConversationViews, TabSequencer, export_button, show_sources
 from planqa.ui.tabs import brief_tab, eval_tab
-from planqa.ui.zh import GRADIO_ZH, TRANSLATE_JS
+from planqa.ui.zh import GRADIO_ZH, TRANSLATE_JS, toast_text
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class AppLogic(KnowledgeBaseViews):
         try:
             cleaned = clean_question(question or "", self.a.settings.max_question_chars)
         except QuestionError as exc:
-            gr.Warning(str(exc), title="无法提问")
+            gr.Warning(toast_text("无法提问", str(exc)), title="无法提问")
             yield (gr.skip(),) * 6
             return
         msgs = R.chat_messages(turns) + [{"role": "user", "content": cleaned},
@@ -270,7 +270,7 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
         kb_outs = [status, f_docs, f_places, f_types, kb_table, remove_dd, view_dd]
         hidden = {"api_visibility": "private"}
         conv_outs = [conv_id, turns, chatbot, conv_dd, shown, marker, sources, export_btn]
-        demo.load(logic.load, outputs=kb_outs, **hidden)
+        demo.load(logic.load, answerer, kb_outs, **hidden)
         demo.load(convs.restore, [browser_id, conv_id], [browser_id, *conv_outs], **hidden)
 
         tabs = TabSequencer()
@@ -300,10 +300,13 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
         for clearing in (clear_btn.click, chatbot.clear):
             clearing(convs.delete, [browser_id, conv_id], conv_outs, queue=False, **hidden)
         delete_btn.click(convs.delete, [browser_id, conv_id], conv_outs, js=CONFIRM_DELETE_JS, **hidden)
-        upload_btn.click(lambda: "", None, report, queue=False, **hidden).then(logic.upload, files, [report, files, *kb_outs], concurrency_limit=1,
-                         concurrency_id="kb_write", **hidden)
-        remove_btn.click(logic.remove, remove_dd, [report, *kb_outs], js=CONFIRM_REMOVE_JS,
-                         concurrency_limit=1, concurrency_id="kb_write", **hidden)
+        # progress shows on the upload box only: the table, menus and header stay readable meanwhile
+        upload_btn.click(lambda: "", None, report, queue=False, show_progress="hidden", **hidden).then(
+            logic.upload, [files, answerer], [report, files, *kb_outs], concurrency_limit=1,
+            concurrency_id="kb_write", show_progress_on=files, **hidden)
+        remove_btn.click(logic.remove, [remove_dd, answerer], [report, *kb_outs], js=CONFIRM_REMOVE_JS,
+                         concurrency_limit=1, concurrency_id="kb_write", show_progress_on=report, **hidden)
+        answerer.change(logic.header, answerer, status, show_progress="hidden", **hidden)
         view_dd.change(logic.view_doc, view_dd, chunks_html, **hidden)
         gr.api(logic.api_ask, api_name="ask", concurrency_limit=8, concurrency_id="answer",
                api_description="回答一个问题，返回与 `planqa ask --json` 相同的对象；输入有误时返回 {\"error\": ...}")

@@ -19,6 +19,7 @@ import gradio as gr
 
 from planqa import ui_render as R
 from planqa.conversations import ConversationError, new_id, store_for
+from planqa.ui.zh import toast_text
 
 CANCELLED = "\u0000cancelled"
 CONFIRM_DELETE_JS = """(user, cid) => [user, (cid && !confirm('确定删除当前对话？删除后无法恢复。')) ? '\\u0000cancelled' : cid]"""
@@ -63,7 +64,7 @@ def export_button(turns: list[dict]):
 
 
 def _warn(exc: Exception) -> None:
-    gr.Warning(str(exc), title="对话记录")
+    gr.Warning(toast_text("对话记录", str(exc)), title="对话记录")
 
 
 class ConversationViews:

@@ -15,6 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 from planqa.config import ConfigError
+from planqa.ui.zh import toast_text
 from planqa.ui_brief_render import BRIEF_CSS, empty_preview, outline_html
 from planqa.ui_render import PANEL_CSS, strip_paths
 
@@ -30,7 +31,7 @@ EVAL_KEYS = [("hit@1", "检索 hit@1"), ("hit@5", "检索 hit@5"), ("mrr@10", "M
 def user_error(message: str, title: str) -> gr.Error:
     """A toast for a mistake in the user's input: logged in one line, without a traceback."""
     log.info("%s：%s", title, message.splitlines()[0] if message else "")
-    return gr.Error(message, title=title, print_exception=False)
+    return gr.Error(toast_text(title, message), title=title, print_exception=False)
 
 
 def run_eval(assistant, upload, progress=gr.Progress()):

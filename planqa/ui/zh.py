@@ -25,7 +25,16 @@ FIXED = {"Click to upload or drop files": "点击上传或拖入文件", "Drop F
          "Uploading...": "上传中…", "Loading...": "加载中…", "Search": "搜索", "Sort": "排序",
          "Select all": "全选", "Image": "图片", "Gallery": "图库", "Thumbnail": "缩略图", "Expand": "展开",
          "Collapse": "收起", "Copy to clipboard": "复制到剪贴板", "Textbox": "文本框", "Dropdown": "下拉菜单",
-         "Remove All": "全部移除"}
+         "Remove All": "全部移除", "Use via API": "通过 API 使用"}
+
+def toast_text(title: str, message: str) -> str:
+    """A toast's message carrying its title, which the page moves into the toast's heading (``TRANSLATE_JS``).
+
+    >>> toast_text("无法提问", "问题是空的")
+    '【无法提问】问题是空的'
+    """
+    return f"【{title}】{message}"
+
 
 TRANSLATE_JS = """() => { if (window.pqZh) return; window.pqZh = true;
   const FIXED = %s;
@@ -40,11 +49,28 @@ TRANSLATE_JS = """() => { if (window.pqZh) return; window.pqZh = true;
         const t = n.textContent.trim();
         if (FIXED[t]) n.textContent = n.textContent.replace(t, FIXED[t]);
         else if (/^processing \\|/.test(t)) n.textContent = t.replace('processing', '处理中');
+        else if (el.closest('[data-testid="status-tracker"]') && /\\b(batch|embedding)\\b/.test(t))
+          n.textContent = t.replace(/\\bbatch\\b/g, '批').replace(/\\bembedding\\b/g, '向量化');  // the embedder's tqdm bar
       } } };
+  // Gradio heads a toast with its level (Warning), not the title given: the app sends
+  // “【标题】message” (toast_text) and the title moves into the toast's heading here
+  const titled = (root) => {
+    const toasts = root.querySelectorAll ? root.querySelectorAll('[data-testid="toast-body"]') : [];
+    for (const t of toasts) {
+      let title = '';
+      for (const m of t.querySelectorAll('[data-testid="toast-text"]')) {
+        const w = document.createTreeWalker(m, NodeFilter.SHOW_TEXT);
+        while (w.nextNode()) { const n = w.currentNode, got = n.textContent.match(/^\s*【([^】]{1,16})】/);
+          if (got) { title = title || got[1]; n.textContent = n.textContent.replace(got[0], ''); break; } } }
+      const head = t.querySelector('.toast-title');
+      const label = head && [...head.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+      if (title && label) label.textContent = title + ' ';
+    } };
   fix(document.body);
   new MutationObserver((ms) => { for (const m of ms) {
       if (m.type === 'attributes' || m.type === 'characterData') fix(m.target.parentElement || m.target);
-      for (const n of m.addedNodes) fix(n.nodeType === 3 ? n.parentElement : n); } })
+      for (const n of m.addedNodes) fix(n.nodeType === 3 ? n.parentElement : n); }
+      titled(document.body); })
     .observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
                              attributeFilter: ATTRS});
 }""" % json.dumps(FIXED, ensure_ascii=False)
