@@ -1,9 +1,11 @@
 """The app in headless Chromium: ask with cited sources, export, upload and ask, reject a corrupt upload."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.ui.helpers import TEST_TOWN, XINHE_Q, ask, last_answer, open_tab, upload
+from tests.ui.helpers import TEST_TOWN, XINHE_Q, ask, last_answer, open_app, open_tab, upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -79,6 +81,31 @@ def test_upload_then_ask_and_corrupt_upload_is_rejected(page, ui_server, tmp_pat
     assert sorted(assistant.kb.docs) == sorted(d for d in docs_before if "测试镇" not in d)
 
 
+def test_an_upload_of_several_files_reports_each_and_steps_through_them(page, ui_server, tmp_path):
+    assistant = ui_server[1]
+    good, empty, exe = tmp_path / "测试乡 规划.txt", tmp_path / "空文件.txt", tmp_path / "程序.exe"
+    good.write_text(TEST_TOWN.replace("测试镇", "测试乡"), encoding="utf-8")
+    empty.write_text("", encoding="utf-8")
+    exe.write_bytes(b"MZ" * 64)
+    open_tab(page, "知识库")
+    page.evaluate("""() => { window.pqSteps = []; new MutationObserver(() => {
+        for (const t of document.querySelectorAll('[data-testid="status-tracker"]'))
+          if (t.innerText.trim()) window.pqSteps.push((t.closest('[id]') || {}).id + ' ' + t.innerText); })
+      .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    page.locator("#pq-files input[type=file]").set_input_files([str(good), str(empty), str(exe)])
+    page.locator('#pq-files td.filename[aria-label="程序.exe"]').wait_for()
+    page.click("#pq-upload")
+    page.wait_for_function("() => /知识库现有/.test(document.querySelector('#pq-kb-report')?.innerText || '')",
+                           timeout=60_000)
+    report = page.inner_text("#pq-kb-report")
+    assert "已入库：测试乡 规划.txt" in report
+    assert "空文件.txt：文件是空的" in report and "程序.exe：不支持的文件类型 .exe" in report
+    steps = page.evaluate("() => window.pqSteps")
+    assert steps and all(s.startswith("pq-files") for s in steps)  # only the upload box shows progress
+    assert any("解析第 1/1 个文件：测试乡 规划.txt" in s for s in steps)  # the step names the user's file
+    assistant.remove([d for d, r in assistant.kb.docs.items() if r.source == good.name])
+
+
 def test_document_view_lists_chunks_and_table_rows(page, artifacts):
     open_tab(page, "知识库")
     dd = page.get_by_label("查看文档的片段与表格行")
@@ -98,10 +125,62 @@ def test_briefing_tab_previews_and_offers_downloads(page, artifacts):
     preview.get_by_text("各地对比").wait_for(timeout=60_000)
     text = preview.inner_text()
     assert "养老服务" in text and "塘沽街道" in text and "48" in text
+    assert "[^" not in text  # footnotes are links and a list of notes, not literal markers
+    assert preview.locator("sup.pq-fn a").count() > 3 and preview.locator(".pq-notes li").count() > 3
+    assert preview.locator(".pq-notes li").first.inner_text().startswith("《")
     page.screenshot(path=str(artifacts / "brief_tab.png"), full_page=True)
-    link = page.locator("a[href$='.docx']").first
-    link.wait_for(state="attached")
-    assert "简报-养老服务-" in link.evaluate("a => decodeURIComponent(a.href)")  # named by topic and date
+    names = download_names(page)
+    assert any(re.fullmatch(r"简报-养老服务-\d{8}\.docx", n) for n in names) and len(names) == 2
+
+    page.get_by_label("主题或指标").fill("商品销售总额")
+    page.get_by_role("button", name="指标对比表").click()
+    preview.get_by_text("“商品销售总额”各地比较").wait_for(timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('#pq-brief-files a')].some("
+                           "a => decodeURIComponent(a.href).endsWith('.xlsx'))")
+    names = download_names(page)
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["md", "xlsx"]  # the briefing is no longer offered
+    assert all(n.startswith("指标对比-商品销售总额-") for n in names)
+    with page.expect_download() as dl:
+        page.locator("#pq-brief-files a[href$='.xlsx']").first.click()
+    from openpyxl import load_workbook
+
+    ws = load_workbook(dl.value.path()).active
+    rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=2)}
+    header = [c.value for c in ws[1]]
+    assert 46 in rows["新河街道"] and header[0] == "地区" and ws.freeze_panes == "B2"
+    assert rows["新河街道"][header.index(next(h for h in header if h.startswith("2025年")))] == 46
+
+
+def download_names(page) -> list[str]:
+    hrefs = page.locator("#pq-brief-files a").evaluate_all("as => as.map(a => decodeURIComponent(a.href))")
+    return sorted({h.rsplit("/", 1)[-1].split("?")[0] for h in hrefs})
+
+
+def test_briefing_table_scrolls_on_a_phone(browser, ui_server, artifacts):
+    """At 390 px the comparison table keeps readable cells and scrolls sideways; notes stay reachable."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=2)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        open_app(pg, ui_server[0])
+        open_tab(pg, "简报")
+        pg.get_by_label("主题或指标").fill("养老服务")
+        pg.get_by_role("button", name="生成简报").click()
+        pg.locator("#pq-brief .pq-table-wrap").wait_for(timeout=60_000)
+        widths = pg.eval_on_selector_all("#pq-brief td, #pq-brief th", "cs => cs.map(c => c.getBoundingClientRect().width)")
+        font = pg.eval_on_selector("#pq-brief td", "c => parseFloat(getComputedStyle(c).fontSize)")
+        assert widths and min(widths) >= 4 * font  # never one character a line
+        wrap = pg.eval_on_selector("#pq-brief .pq-table-wrap", "w => [w.scrollWidth, w.clientWidth, getComputedStyle(w).overflowX]")
+        assert wrap[2] == "auto" and wrap[0] > wrap[1]  # the table scrolls inside its box ...
+        assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390  # ... not the page
+        pg.locator("#pq-brief .pq-table-wrap").scroll_into_view_if_needed()
+        pg.screenshot(path=str(artifacts / "brief_phone_table.png"))
+        pg.locator("#pq-brief sup.pq-fn a").first.click()  # a marker leads to its note
+        pg.wait_for_function("() => location.hash.startsWith('#pq-fn-')")
+        note = pg.locator(pg.evaluate("() => location.hash"))
+        assert note.inner_text().startswith("《") and note.is_visible()
+    finally:
+        context.close()
 
 
 def test_eval_tab_runs_an_uploaded_question_file(page, tmp_path, artifacts):

@@ -4,8 +4,6 @@ Also saves the screenshots the README shows (test-artifacts/screens/, copied to 
 """
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.ui.helpers import XINHE_Q, ask, latin_labels, open_app, open_tab
@@ -54,4 +52,14 @@ def test_a_warning_has_a_chinese_title(page):
     toast.wait_for()
     text = toast.inner_text()
     title = text.split("\n")[0]
-    assert "问题是空的" in text and "Warning" not in text and re.search(r"[\u4e00-\u9fff]", title)
+    assert "问题是空的" in text and "Warning" not in text and title.strip() == "无法提问"
+    assert "【" not in text  # the title went into the heading
+
+
+def test_the_footer_has_no_stray_separator_and_tabs_keep_the_page_width(page):
+    assert page.locator("footer").inner_text().strip() == "通过 API 使用"
+    widths = set()
+    for tab in TABS:
+        open_tab(page, tab)
+        widths.add(round(page.evaluate("() => document.querySelector('.gradio-container').getBoundingClientRect().width")))
+    assert len(widths) == 1
