@@ -17,6 +17,11 @@ HIT_KS = (1, 3, 5, 10)
 _PNG_META = {"Software": None}
 
 
+TYPE_NAMES = {"fact": "事实题", "number": "数字题", "list": "列举题", "compare": "对比题",
+              "summary": "概括题", "unanswerable": "无答案题"}
+METRIC_NAMES = {"hit@1": "hit@1", "hit@5": "hit@5", "mrr@10": "MRR@10", "char_f1": "字符 F1",
+                "numbers_present": "数字命中率", "citation_precision": "引用精确率",
+                "refusal_correct": "无答案题拒答率"}
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Noto Serif CJK SC", "WenQuanYi Micro Hei",
              "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
 _STAGES = {"retrieve": "检索", "answer": "回答", "total": "总计"}
@@ -55,6 +60,16 @@ def label(zh: str, en: str) -> str:
     return zh if cjk_font() else en
 
 
+def type_name(qtype: str) -> str:
+    """A question type as charts show it: 数字题 for ``number`` (the type itself without a CJK font)."""
+    return label(TYPE_NAMES[qtype], qtype) if qtype in TYPE_NAMES else qtype
+
+
+def metric_name(key: str) -> str:
+    """A metric as charts show it: 字符 F1 for ``char_f1`` (the key itself without a CJK font)."""
+    return label(METRIC_NAMES[key], key) if key in METRIC_NAMES else key
+
+
 def _figure(width: float, height: float):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -80,7 +95,7 @@ def hit_curve(path: Path, metrics: Mapping[str, float], types: Sequence[str]) ->
     """hit@k for k in 1, 3, 5, 10: overall (thick) and per answerable question type."""
     fig = _figure(6.5, 4.2)
     ax = fig.add_subplot()
-    series = [(label("全部", "all"), "")] + [(t, f"type={t}/") for t in types]
+    series = [(label("全部", "all"), "")] + [(type_name(t), f"type={t}/") for t in types]
     styles = ("--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)))
     markers = "sD^vP"
     for i, (name, prefix) in enumerate(series):
@@ -128,9 +143,12 @@ def grouped_bars(path: Path, groups: Sequence[str], series: Mapping[str, Sequenc
 def latency_histograms(path: Path, stage_values: Mapping[str, Sequence[float]]) -> Path:
     """One histogram of per-question milliseconds per stage (retrieve, answer, total …)."""
     stages = [s for s, v in stage_values.items() if v]
-    fig = _figure(4.0 * max(1, len(stages)), 3.4)
+    # two columns keep the figure near the gallery's 3:2 cells; one wide row would shrink to a strip
+    cols = min(2, max(1, len(stages)))
+    rows = -(-max(1, len(stages)) // cols)
+    fig = _figure(6.5, 2.3 * rows + 0.4)
     for i, stage in enumerate(stages, 1):
-        ax = fig.add_subplot(1, len(stages), i)
+        ax = fig.add_subplot(rows, cols, i)
         values = sorted(max(v, 0.01) for v in stage_values[stage])
         n_bins = min(30, max(5, len(values) // 4))
         spread = values[-1] / values[0] > 20  # a slow first call (lazy loading) would squash the rest
@@ -139,8 +157,10 @@ def latency_histograms(path: Path, stage_values: Mapping[str, Sequence[float]]) 
         if spread:
             ax.set_xscale("log")
         ax.set_title(label(f"{_STAGES.get(stage, stage)}（毫秒）", f"{stage} (ms)"), fontsize=10)
-        ax.set_xlabel(label("毫秒" + ("（对数刻度）" if spread else ""), "milliseconds" + (" (log scale)" if spread else "")))
-        ax.set_ylabel(label("问题数", "questions"))
+        ax.set_xlabel(label("毫秒" + ("（对数刻度）" if spread else ""), "milliseconds" + (" (log scale)" if spread else "")),
+                      fontsize=8)
+        ax.set_ylabel(label("问题数", "questions"), fontsize=8)
+        ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     if not stages:
         fig.add_subplot().text(0.5, 0.5, label("没有耗时数据", "no timings"), ha="center", va="center")

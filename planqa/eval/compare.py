@@ -182,7 +182,7 @@ def write_compare_report(out_dir: str | Path, results: Mapping[str, Mapping]) ->
     paths["json"].write_text(json.dumps(ordered, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     paths["markdown"].write_text(render_compare_markdown(results), encoding="utf-8")
     ok = [label for label, m in results.items() if "error" not in m]
-    charts.grouped_bars(paths["chart"], CHART_METRICS,
+    charts.grouped_bars(paths["chart"], [charts.metric_name(m) for m in CHART_METRICS],
                         {label: [results[label].get(m) for m in CHART_METRICS] for label in ok},
                         charts.label("开发集上的配置对比", "Configurations compared on the dev set"))
     return paths

@@ -66,8 +66,8 @@ def write_report(out_dir: str | Path, metrics: dict[str, float], predictions: li
     answerable_types = [t for t in types if t != "unanswerable"]
     paths["hit_curve"] = charts.hit_curve(out / "hit_at_k.png", metrics, answerable_types)
     paths["by_type"] = charts.grouped_bars(
-        out / "metrics_by_type.png", types,
-        {m: [metrics.get(f"type={t}/{m}") for t in types] for m in CHART_METRICS},
+        out / "metrics_by_type.png", [charts.type_name(t) for t in types],
+        {charts.metric_name(m): [metrics.get(f"type={t}/{m}") for t in types] for m in CHART_METRICS},
         charts.label("各题型指标", "Metrics per question type"))
     paths["latency"] = charts.latency_histograms(out / "latency.png", _stage_timings(predictions))
     paths["report"].write_text(render_markdown(metrics, predictions, questions, config_label), encoding="utf-8")
