@@ -49,8 +49,11 @@ TRANSLATE_JS = """() => { if (window.pqZh) return; window.pqZh = true;
         const t = n.textContent.trim();
         if (FIXED[t]) n.textContent = n.textContent.replace(t, FIXED[t]);
         else if (/^processing \\|/.test(t)) n.textContent = t.replace('processing', '处理中');
-        else if (el.closest('[data-testid="status-tracker"]') && /\\b(batch|embedding)\\b/.test(t))
-          n.textContent = t.replace(/\\bbatch\\b/g, '批').replace(/\\bembedding\\b/g, '向量化');  // the embedder's tqdm bar
+        else if (/^queue: /.test(t)) n.textContent = t.replace('queue: ', '排队 ');
+        else if (el.closest('[data-testid="status-tracker"]') && /\\b(batch|embedding|steps|BM25S)\\b/.test(t))
+          // the embedder's and bm25s's tqdm bars, which Gradio shows even when they are switched off
+          n.textContent = t.replace(/\\bbatch\\b/g, '批').replace(/\\bembedding\\b/g, '向量化')
+            .replace(/\\bsteps\\b/g, '步').replace(/BM25S [A-Za-z ]*[A-Za-z]/g, '建立关键词索引');
       } } };
   // Gradio heads a toast with its level (Warning), not the title given: the app sends
   // “【标题】message” (toast_text) and the title moves into the toast's heading here
