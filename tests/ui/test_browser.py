@@ -90,7 +90,7 @@ def test_an_upload_of_several_files_reports_each_and_steps_through_them(page, ui
     open_tab(page, "知识库")
     page.evaluate("""() => { window.pqSteps = []; new MutationObserver(() => {
         for (const t of document.querySelectorAll('[data-testid="status-tracker"]'))
-          if (t.innerText.trim()) window.pqSteps.push((t.closest('[id]') || {}).id + ' ' + t.innerText); })
+          if (t.getBoundingClientRect().height > 0 && t.innerText.trim()) window.pqSteps.push((t.closest('[id]') || {}).id + ' ' + t.innerText); })
       .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
     page.locator("#pq-files input[type=file]").set_input_files([str(good), str(empty), str(exe)])
     page.locator('#pq-files td.filename[aria-label="程序.exe"]').wait_for()
@@ -101,8 +101,10 @@ def test_an_upload_of_several_files_reports_each_and_steps_through_them(page, ui
     assert "已入库：测试乡 规划.txt" in report
     assert "空文件.txt：文件是空的" in report and "程序.exe：不支持的文件类型 .exe" in report
     steps = page.evaluate("() => window.pqSteps")
-    assert steps and all(s.startswith("pq-files") for s in steps)  # only the upload box shows progress
-    assert any("解析第 1/1 个文件：测试乡 规划.txt" in s for s in steps)  # the step names the user's file
+    assert steps and all(s.startswith("pq-files") for s in steps), steps  # only the upload box shows progress
+    # each file's own named step is pinned in test_kb_views: one small file parses faster than Gradio
+    # sends progress, so the page need not show it
+    assert not [s for s in steps if re.search(r"[A-Za-z]{3,}", s.replace("pq-files", ""))], steps  # in Chinese
     assistant.remove([d for d, r in assistant.kb.docs.items() if r.source == good.name])
 
 
@@ -117,7 +119,7 @@ def test_document_view_lists_chunks_and_table_rows(page, artifacts):
     page.screenshot(path=str(artifacts / "kb_chunks.png"))
 
 
-def test_briefing_tab_previews_and_offers_downloads(page, artifacts):
+def test_briefing_tab_previews_and_offers_downloads(page, artifacts, tmp_path):
     open_tab(page, "简报")
     page.get_by_label("主题或指标").fill("养老服务")
     page.get_by_role("button", name="生成简报").click()
@@ -144,7 +146,9 @@ def test_briefing_tab_previews_and_offers_downloads(page, artifacts):
         page.locator("#pq-brief-files a[href$='.xlsx']").first.click()
     from openpyxl import load_workbook
 
-    ws = load_workbook(dl.value.path()).active
+    xlsx = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(xlsx)
+    ws = load_workbook(xlsx).active
     rows = {r[0].value: [c.value for c in r] for r in ws.iter_rows(min_row=2)}
     header = [c.value for c in ws[1]]
     assert 46 in rows["新河街道"] and header[0] == "地区" and ws.freeze_panes == "B2"
