@@ -33,6 +33,14 @@ html { scrollbar-gutter: stable; }
 footer .divider { display: none !important; }
 #pq-chat .message { font-size: 15px; line-height: 1.7; }
 #pq-sources-col { position: sticky; top: 8px; }
+/* on a phone the sources follow the question box, before examples and settings */
+@media (max-width: 767px) {
+  #pq-chat-row { flex-direction: column; flex-wrap: nowrap; }
+  #pq-main-col { display: contents; }
+  #pq-main-col > * { order: 2; width: 100%; }
+  #pq-main-col > #pq-conv-row, #pq-main-col > #pq-chat, #pq-main-col > #pq-ask-row { order: 0; }
+  #pq-sources-col { order: 1; position: static; width: 100%; }
+}
 """
 PANEL_CSS = """
 .pq-sources { max-height: 640px; overflow-y: auto; display: flex; flex-direction: column; gap: 10px; }

@@ -199,8 +199,8 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
         conv_id = gr.BrowserState("", storage_key="planqa-conversation", secret=convs.secret)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3):
+                with gr.Row(equal_height=False, elem_id="pq-chat-row"):
+                    with gr.Column(scale=3, elem_id="pq-main-col"):
                         with gr.Row(equal_height=False, elem_id="pq-conv-row"):
                             conv_dd = gr.Dropdown(label="对话记录（自动保存，刷新或重启后仍在）", choices=[], scale=5,
                                                   elem_id="pq-conversations")
@@ -208,7 +208,7 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                         chatbot = gr.Chatbot(label="对话", elem_id="pq-chat", height=520, buttons=["copy"],
                                              placeholder="向政策文件提问：回答中的每一句都标注来源编号 [n]，"
                                                          "右侧显示被引用的原文。", feedback_options=None)
-                        with gr.Row():
+                        with gr.Row(elem_id="pq-ask-row"):
                             box = gr.Textbox(label="问题", show_label=False, placeholder="输入问题，按回车发送",
                                              scale=8, max_length=s.max_question_chars, elem_id="pq-question")
                             ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=80)

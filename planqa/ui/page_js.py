@@ -36,5 +36,8 @@ CITE_JS = """() => { if (window.pqCite) return; window.pqCite = true;
   setInterval(count, 1000); }"""
 SHOW_LINES_JS = """() => { setTimeout(() => { const box = document.querySelector('#pq-lines');
   const line = box && box.querySelector('.pq-cited');
-  if (line) box.scrollTop = line.offsetTop - box.offsetTop - box.clientHeight / 3; }, 100); }"""
+  if (line) box.scrollTop = line.offsetTop - box.offsetTop - box.clientHeight / 3;
+  // on a phone the viewer sits below the chat: bring it into sight
+  const viewer = document.querySelector('#pq-right');
+  if (viewer && window.innerWidth < 768) viewer.scrollIntoView({block: 'start'}); }, 100); }"""
 CONFIRM_REMOVE_JS = """(ids) => [(ids && ids.length && !confirm('确定从知识库删除所选文档？')) ? [] : ids]"""
