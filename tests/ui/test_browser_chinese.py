@@ -31,14 +31,21 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, width, name):
         page.get_by_text("筛选与设置").click()
         page.get_by_text("管理当前对话").click()
         page.screenshot(path=str(shots / f"chat-{name}.png"), full_page=True)
+        if width < 500:  # on a phone the sources come right after the question box, before the settings
+            tops = [page.locator(s).bounding_box()["y"] for s in ("#pq-question", "#pq-sources", "#pq-clear")]
+            assert tops == sorted(tops)
         page.locator("#pq-chat a[href='#pq-cite-1']").last.click()
         page.locator("#pq-viewer .pq-cited").first.wait_for()
+        page.wait_for_timeout(300)
+        top = page.evaluate("() => document.querySelector('#pq-right').getBoundingClientRect().top")
+        assert 0 <= top < page.viewport_size["height"] / 2  # the opened document is in sight
         found["原文"] = latin_labels(page)
         page.screenshot(path=str(shots / f"viewer-{name}.png"), full_page=width < 500)
         for tab in ("知识库", "评测", "简报"):
             open_tab(page, tab)
             page.wait_for_timeout(500)
             found[tab] = latin_labels(page)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= width, tab  # no sideways scrolling
             page.screenshot(path=str(shots / f"{TABS[tab]}-{name}.png"), full_page=True)
     finally:
         context.close()
