@@ -12,13 +12,13 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from planqa.eval.questions import TYPE_NAMES
+
 HIT_KS = (1, 3, 5, 10)
 # PNG metadata is otherwise "Software: matplotlib version …"; leaving it out keeps files byte-stable
 _PNG_META = {"Software": None}
 
 
-TYPE_NAMES = {"fact": "事实题", "number": "数字题", "list": "列举题", "compare": "对比题",
-              "summary": "概括题", "unanswerable": "无答案题"}
 METRIC_NAMES = {"hit@1": "hit@1", "hit@5": "hit@5", "mrr@10": "MRR@10", "char_f1": "字符 F1",
                 "numbers_present": "数字命中率", "citation_precision": "引用精确率",
                 "refusal_correct": "无答案题拒答率"}

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Mapping
 
 QUESTION_TYPES = ("fact", "number", "list", "compare", "summary", "unanswerable")
+TYPE_NAMES = {"fact": "事实题", "number": "数字题", "list": "列举题", "compare": "对比题",
+              "summary": "概括题", "unanswerable": "无答案题"}  # how reports and charts name each type
 REQUIRED_FIELDS = ("id", "question", "answer", "doc", "evidence", "type")
 MAX_REPORTED_PROBLEMS = 50
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from planqa.eval import charts
-from planqa.eval.questions import QUESTION_TYPES, Question
+from planqa.eval.questions import QUESTION_TYPES, TYPE_NAMES, Question
 
 # (metric key, label in the overview table)
 KEY_METRICS = (
@@ -105,7 +105,7 @@ def render_markdown(metrics: dict[str, float], predictions: list[dict], question
     """The report.md text (overview, per type, per document, latency, worst questions, charts)."""
     counts = Counter(q.type for q in questions)
     lines = [f"# 评测报告 — `{config_label}`", "",
-             f"共 {len(questions)} 题：" + ", ".join(f"{t} {counts[t]}" for t in QUESTION_TYPES if counts[t]),
+             f"共 {len(questions)} 题：" + "、".join(f"{TYPE_NAMES[t]} {counts[t]}" for t in QUESTION_TYPES if counts[t]),
              "", "## 总览", "", "| 指标 | 值 |", "|---|---:|"]
     lines += [f"| {label} | {format_metric(metrics.get(key), key)} |" for key, label in KEY_METRICS]
     lines += ["", "检索指标只计可回答的问题；一个段落的行号范围与标准文档中的证据引文重叠，即为相关段落。", ""]
@@ -140,7 +140,8 @@ def _group_table(title: str, prefix: str, metrics: dict[str, float], column: str
              "|---|" + "---:|" * len(GROUP_COLUMNS)]
     for name in names:
         values = [format_metric(metrics.get(f"{prefix}={name}/{col}"), col) for col in GROUP_COLUMNS]
-        lines.append(f"| `{_cell(name)}` | " + " | ".join(values) + " |")
+        shown = f"{TYPE_NAMES[name]}（`{name}`）" if prefix == "type" and name in TYPE_NAMES else f"`{_cell(name)}`"
+        lines.append(f"| {shown} | " + " | ".join(values) + " |")
     return lines + [""]
 
 
@@ -203,9 +204,10 @@ def _snippet(text: str, limit: int) -> str:
 def _question_block(p: dict, q: Question | None) -> list[str]:
     s = p["scores"]
     rank = s.get("first_relevant") or f"检索到的 {len(p['passages'])} 个段落都不相关"
-    facts = [f"题型 `{p['type']}`", f"首个相关段落排名 {rank}" if p["type"] != "unanswerable" else "无答案题"]
-    facts += [f"{k} {format_metric(s[k], k)}" for k in ("numbers_present", "list_recall", "char_f1", "citation_precision")
-              if k in s]
+    facts = [f"题型 {TYPE_NAMES.get(p['type'], p['type'])}",
+             f"首个相关段落排名 {rank}" if p["type"] != "unanswerable" else "无答案题"]
+    facts += [f"{GROUP_HEADS[k]} {format_metric(s[k], k)}"
+              for k in ("numbers_present", "list_recall", "char_f1", "citation_precision") if k in s]
     gold_docs = "、".join(p.get("gold_docs") or (q.docs if q else ())) or "（无）"
     lines = [f"**{p['id']}** — {_snippet(p['question'], 200)}", "",
              f"- 得分：{'；'.join(facts)}",

@@ -103,7 +103,7 @@ def test_report_has_overview_and_groups(report_dir, run):
     for heading in ("## 总览", "### 耗时", "## 按题型", "## 按文档", "## 最差问题"):
         assert heading in report
     docs = {k.split("/")[0][len("doc="):] for k in run[0] if k.startswith("doc=")}
-    assert "| `unanswerable` |" in report and all(f"| `{doc}` |" in report for doc in docs)
+    assert "| 无答案题（`unanswerable`） |" in report and all(f"| `{doc}` |" in report for doc in docs)
 
 
 @pytest.mark.slow
