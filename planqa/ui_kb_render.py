@@ -14,6 +14,21 @@ from planqa.rag.serialize import lines_label
 from planqa.ui_render import group_rows, heading_path, render_rows_table, short_place
 
 KB_HEADERS = ["标题", "地区", "类型", "日期", "片段", "表格行", "文件"]
+KB_COLUMN_WIDTHS = ["34%", "9%", "11%", "9%", "6%", "7%", "24%"]
+KB_PHONE_WIDTH_PX = 760  # on a phone the table keeps this width and scrolls sideways
+
+
+def kb_table_phone_css(elem_id: str = "pq-kb-table") -> str:
+    """CSS giving the table's columns their shares of KB_PHONE_WIDTH_PX on a narrow screen.
+
+    Gradio sizes the cells of its (virtual) table in pixels from the visible width, which on a
+    phone leaves one character a line; the shares here override those inline widths.
+    """
+    rules = [f"#{elem_id} table {{ min-width: {KB_PHONE_WIDTH_PX}px; }}"]
+    for i, w in enumerate(KB_COLUMN_WIDTHS, 1):
+        rules.append(f"#{elem_id} .virtual-row > :nth-child({i}), #{elem_id} thead th:nth-child({i}) "
+                     f"{{ width: {w} !important; flex: 0 0 {w} !important; min-width: 0 !important; }}")
+    return "@media (max-width: 767px) {\n" + "\n".join("  " + r for r in rules) + "\n}\n"
 
 
 # ---- knowledge base tab ---------------------------------------------------------------------

@@ -249,8 +249,8 @@ def build_app(assistant, extra_tabs: Sequence[Callable] = ()) -> gr.Blocks:
                         cite_target = gr.Textbox(label="引用", visible="hidden", elem_id="pq-cite-target",
                                                  show_label=False)
             with gr.Tab("知识库", id="kb"):
-                kb_table = gr.Dataframe(headers=K.KB_HEADERS, interactive=False, wrap=True, label="知识库文档",
-                                        column_widths=["34%", "9%", "11%", "9%", "6%", "7%", "24%"])
+                kb_table = gr.Dataframe(headers=K.KB_HEADERS, interactive=False, wrap=True, label="知识库文档", elem_id="pq-kb-table",
+                                        column_widths=K.KB_COLUMN_WIDTHS)
                 with gr.Row(equal_height=False):
                     with gr.Column():
                         files = gr.File(elem_id="pq-files", label=f"上传文档（.txt .md .docx .pdf .html；每个不超过 {s.max_upload_mb} MB，"
@@ -340,7 +340,7 @@ def launch_kwargs(settings: Settings, host: str | None = None, port: int | None 
                            font_mono=["Noto Sans Mono CJK SC", "ui-monospace", "monospace"])
     return {"server_name": host or settings.host, "server_port": port,
             "auth": (user, password) if user else None, "auth_message": "请输入 planqa 的用户名和密码",
-            "max_file_size": settings.max_upload_mb * MB, "theme": theme, "css": R.APP_CSS,
+            "max_file_size": settings.max_upload_mb * MB, "theme": theme, "css": R.APP_CSS + K.kb_table_phone_css(),
             "footer_links": ["api"], "show_error": False, "i18n": gr.I18n(**GRADIO_ZH)}
 
 

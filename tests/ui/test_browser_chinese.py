@@ -46,6 +46,9 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, width, name):
             page.wait_for_timeout(500)
             found[tab] = latin_labels(page)
             assert page.evaluate("() => document.documentElement.scrollWidth") <= width, tab  # no sideways scrolling
+            if tab == "知识库" and width < 500:  # the document table scrolls inside its box, cells stay readable
+                cells = page.eval_on_selector_all("#pq-kb-table .virtual-row > *", "cs => cs.map(c => c.offsetWidth)")
+                assert cells and min(cells) >= 40
             page.screenshot(path=str(shots / f"{TABS[tab]}-{name}.png"), full_page=True)
     finally:
         context.close()
