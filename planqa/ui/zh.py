@@ -11,7 +11,8 @@ import json
 _KEYS = {"chatbot.copy_message": "复制消息", "chatbot.copied_message": "已复制", "chatbot.clear": "清空对话",
          "chatbot.retry": "重试", "chatbot.undo": "撤销", "chatbot.edit": "编辑", "chatbot.submit": "提交",
          "chatbot.cancel": "取消", "chatbot.like": "赞", "chatbot.dislike": "踩", "chatbot.complete": "完成",
-         "common.complete": "完成"}
+         "common.complete": "完成", "common.download_all": "全部下载",
+         "status.queue_position": "排队中：第 {position} 位，共 {size} 位"}
 GRADIO_ZH = {locale: dict(_KEYS) for locale in ("zh-CN", "zh", "en")}
 
 # labels Gradio writes without i18n (exact text → Chinese); applied to text, title, aria-label, placeholder
@@ -43,7 +44,8 @@ TRANSLATE_JS = """() => { if (window.pqZh) return; window.pqZh = true;
     const els = root.querySelectorAll ? [root, ...root.querySelectorAll('*')] : [];
     for (const el of els) {
       for (const a of ATTRS) { const v = el.getAttribute && el.getAttribute(a);
-        if (v && FIXED[v.trim()]) el.setAttribute(a, FIXED[v.trim()]); }
+        if (v && FIXED[v.trim()]) el.setAttribute(a, FIXED[v.trim()]);
+        else if (v && /^Thumbnail \\d+ of \\d+$/.test(v)) el.setAttribute(a, v.replace(/^Thumbnail (\\d+) of (\\d+)$/, '缩略图 $1/$2')); }
       for (const n of el.childNodes || []) {
         if (n.nodeType !== 3) continue;
         const t = n.textContent.trim();
