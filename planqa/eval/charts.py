@@ -122,7 +122,8 @@ def hit_curve(path: Path, metrics: Mapping[str, float], types: Sequence[str]) ->
 def grouped_bars(path: Path, groups: Sequence[str], series: Mapping[str, Sequence[float | None]],
                  title: str, ylim: tuple[float, float] | None = (0, 1.05)) -> Path:
     """Bars per group (x axis), one coloured bar per series; None values are left out."""
-    fig = _figure(min(12.0, max(6.0, 0.35 * len(groups) * max(1, len(series)) + 2)), 4.4)
+    # no wider than 3:2, the gallery's cell: a wider figure shrinks there until its text is unreadable
+    fig = _figure(min(6.8, max(6.0, 0.35 * len(groups) * max(1, len(series)) + 2)), 4.6)
     ax = fig.add_subplot()
     n = max(1, len(series))
     width = 0.8 / n

@@ -209,7 +209,7 @@ def _question_block(p: dict, q: Question | None) -> list[str]:
     facts += [f"{GROUP_HEADS[k]} {format_metric(s[k], k)}"
               for k in ("numbers_present", "list_recall", "char_f1", "citation_precision") if k in s]
     gold_docs = "、".join(p.get("gold_docs") or (q.docs if q else ())) or "（无）"
-    lines = [f"**{p['id']}** — {_snippet(p['question'], 200)}", "",
+    lines = [f"**`{p['id']}`** — {_snippet(p['question'], 200)}", "",
              f"- 得分：{'；'.join(facts)}",
              f"- 标准答案（{gold_docs}）：{_snippet(p['gold_answer'], ANSWER_CHARS)}",
              "- 检索结果（前 3 个，✓ = 首个相关段落）："]

@@ -120,7 +120,7 @@ def test_report_lists_the_worst_questions(run, questions, tmp_path):
     assert unanswerable in worst["answered_unanswerable"]
     assert worst["retrieval_miss"][0] is number and number in worst["numbers_missing"]
     for p in worst["answered_unanswerable"] + worst["retrieval_miss"]:
-        section = report[report.index(f"**{p['id']}**"):]
+        section = report[report.index(f"**`{p['id']}`**"):]
         assert p["question"] in section[:400]
         assert p["passages"][0]["source"] in section
     assert "编造的回答" in report
