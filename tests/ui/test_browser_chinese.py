@@ -4,6 +4,8 @@ Also saves the screenshots the README shows (test-artifacts/screens/, copied to 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.ui.helpers import XINHE_Q, ask, latin_labels, open_app, open_tab
@@ -12,8 +14,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TABS = {"问答": "chat", "知识库": "kb", "评测": "eval", "简报": "brief"}
 
 
+def sample_questions(folder: Path) -> Path:
+    """Two questions of each type from the bundled dev set, as an uploaded question file."""
+    from planqa.eval.questions import QUESTION_TYPES
+
+    lines = (Path(__file__).parents[2] / "planqa/eval/data/questions.jsonl").read_text(encoding="utf-8").splitlines()
+    picked = [[line for line in lines if f'"type": "{t}"' in line][:2] for t in QUESTION_TYPES]
+    path = folder / "sample.jsonl"
+    path.write_text("\n".join(line for group in picked for line in group) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize("width, name", [(1440, "desktop"), (390, "phone")])
-def test_every_tab_is_in_chinese(browser, ui_server, artifacts, width, name):
+def test_every_tab_is_in_chinese(browser, ui_server, artifacts, tmp_path, width, name):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN",
                                   device_scale_factor=1 if width > 500 else 2)
     page = context.new_page()
@@ -44,6 +57,16 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, width, name):
         for tab in ("知识库", "评测", "简报"):
             open_tab(page, tab)
             page.wait_for_timeout(500)
+            if tab == "评测":  # a small question file, so the charts and worst questions are on the page
+                page.locator("#pq-eval-file input[type=file]").set_input_files(str(sample_questions(tmp_path)))
+                page.get_by_text("sample.jsonl").first.wait_for()
+                page.get_by_role("button", name="开始评测").click()
+                page.locator("#pq-eval-charts img").first.wait_for(timeout=120_000)
+                page.wait_for_timeout(1000)
+            if tab == "简报":
+                page.get_by_label("主题或指标").fill("养老服务")
+                page.get_by_role("button", name="生成简报").click()
+                page.locator("#pq-brief").get_by_text("各地对比").wait_for(timeout=60_000)
             found[tab] = latin_labels(page)
             assert page.evaluate("() => document.documentElement.scrollWidth") <= width, tab  # no sideways scrolling
             if tab == "知识库" and width < 500:  # the document table scrolls inside its box, cells stay readable
@@ -52,7 +75,8 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, width, name):
             page.screenshot(path=str(shots / f"{TABS[tab]}-{name}.png"), full_page=True)
     finally:
         context.close()
-    assert {tab: bad for tab, bad in found.items() if bad} == {}
+    bad = {tab: bad for tab, bad in found.items() if bad}
+    assert bad == {}, repr(bad)
 
 
 def test_a_warning_has_a_chinese_title(page):
