@@ -104,6 +104,26 @@ def check_uploads(files: Sequence[tuple[str, int]], max_mb: int, max_files: int,
     return problems
 
 
+_TECH_DETAIL = re.compile(r"\s*[（(][^（()）\u4e00-\u9fff]*[)）]\s*$")
+
+
+def user_reason(reason: str) -> str:
+    """A skip reason without the parser's own words: the trailing Latin-only detail in brackets goes.
+
+    The CLI keeps the detail (``planqa: bad.docx: 不是有效的 Word 文档 (BadZipFile: …)``);
+    the page shows what a reader can act on.
+
+    >>> user_reason("不是有效的 Word 文档 (BadZipFile: File is not a zip file)")
+    '不是有效的 Word 文档'
+    >>> user_reason("文件太大：25.0 MB，上限 20.0 MB (26214400 > 20971520 bytes)")
+    '文件太大：25.0 MB，上限 20.0 MB'
+    >>> user_reason("是二进制文件，不是文本")
+    '是二进制文件，不是文本'
+    """
+    short = _TECH_DETAIL.sub("", reason)
+    return short if re.search(r"[\u4e00-\u9fff]", short) else reason
+
+
 def render_ingest_report(report, renamed: dict[str, str] | None = None, rejected: Sequence[str] = ()) -> str:
     """Markdown summary of an ``IngestReport``: what was added, replaced, unchanged, duplicate and skipped.
 
@@ -121,8 +141,8 @@ def render_ingest_report(report, renamed: dict[str, str] | None = None, rejected
     for a, b in getattr(report, "duplicates", ()):
         out.append(f"**内容重复，未入库**：{name(a)} 与已入库的 {name(b)} 相同")
     for err in report.skipped:
-        out.append(f"**未入库** {name(Path(err.path).name)}：{err.reason}")
-    out += [f"**未入库** {reason}" for reason in rejected]
+        out.append(f"**未入库** {name(Path(err.path).name)}：{user_reason(err.reason)}")
+    out += [f"**未入库** {user_reason(reason)}" for reason in rejected]
     out.append(f"知识库现有 {report.documents} 个文档、{report.chunks} 个片段。"
                + ("新文档已可提问。" if report.added or report.replaced else "知识库未改变。"))
     return "\n\n".join(out)

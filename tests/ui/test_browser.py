@@ -87,12 +87,14 @@ def test_an_upload_of_several_files_reports_each_and_steps_through_them(page, ui
     good.write_text(TEST_TOWN.replace("测试镇", "测试乡"), encoding="utf-8")
     empty.write_text("", encoding="utf-8")
     exe.write_bytes(b"MZ" * 64)
+    broken = tmp_path / "损坏.docx"
+    broken.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
     open_tab(page, "知识库")
     page.evaluate("""() => { window.pqSteps = []; new MutationObserver(() => {
         for (const t of document.querySelectorAll('[data-testid="status-tracker"]'))
           if (t.getBoundingClientRect().height > 0 && t.innerText.trim()) window.pqSteps.push((t.closest('[id]') || {}).id + ' ' + t.innerText); })
       .observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
-    page.locator("#pq-files input[type=file]").set_input_files([str(good), str(empty), str(exe)])
+    page.locator("#pq-files input[type=file]").set_input_files([str(good), str(empty), str(exe), str(broken)])
     page.locator('#pq-files td.filename[aria-label="程序.exe"]').wait_for()
     page.click("#pq-upload")
     page.wait_for_function("() => /知识库现有/.test(document.querySelector('#pq-kb-report')?.innerText || '')",
@@ -100,6 +102,7 @@ def test_an_upload_of_several_files_reports_each_and_steps_through_them(page, ui
     report = page.inner_text("#pq-kb-report")
     assert "已入库：测试乡 规划.txt" in report
     assert "空文件.txt：文件是空的" in report and "程序.exe：不支持的文件类型 .exe" in report
+    assert "损坏.docx：不是有效的 Word 文档" in report and "Error" not in report and "Zip" not in report
     steps = page.evaluate("() => window.pqSteps")
     assert steps and all(s.startswith("pq-files") for s in steps), steps  # only the upload box shows progress
     # each file's own named step is pinned in test_kb_views: one small file parses faster than Gradio

@@ -163,6 +163,12 @@ def test_ingest_report_uses_the_users_file_names():
     assert "知识库未改变" in unchanged
 
 
+def test_ingest_report_leaves_out_the_parsers_own_words():
+    skipped = [LoadError("/tmp/x/坏.docx", "不是有效的 Word 文档 (BadZipFile: File is not a zip file)")]
+    out = K.render_ingest_report(IngestReport(skipped=skipped, chunks=1, documents=1))
+    assert "**未入库** 坏.docx：不是有效的 Word 文档" in out and "BadZipFile" not in out
+
+
 def test_launch_kwargs_loopback_port_and_login(monkeypatch):
     ui = pytest.importorskip("planqa.ui")
     from planqa.config import ConfigError, Settings
