@@ -40,6 +40,9 @@ footer .divider { display: none !important; }
   #pq-main-col > * { order: 2; width: 100%; }
   #pq-main-col > #pq-conv-row, #pq-main-col > #pq-chat, #pq-main-col > #pq-ask-row { order: 0; }
   #pq-sources-col { order: 1; position: static; width: 100%; }
+  #pq-eval-charts .grid-container { --grid-cols: 1 !important; }  /* one chart a row, readable */
+  #pq-eval-charts { height: auto !important; }
+  #pq-eval-charts .grid-wrap { height: auto !important; max-height: none !important; }
 }
 """
 PANEL_CSS = """
