@@ -14,6 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TABS = {"问答": "chat", "知识库": "kb", "评测": "eval", "简报": "brief"}
 
 
+def screenshot(page, path: Path, most: int = 2000) -> None:
+    """The page from its top, at most ``most`` CSS pixels tall (a briefing runs far longer)."""
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    page.screenshot(path=str(path), full_page=True,
+                    clip={"x": 0, "y": 0, "width": page.viewport_size["width"], "height": min(height, most)})
+
+
 def sample_questions(folder: Path) -> Path:
     """Two questions of each type from the bundled dev set, as an uploaded question file."""
     from planqa.eval.questions import QUESTION_TYPES
@@ -43,7 +50,7 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, tmp_path, width,
         found = {"问答": latin_labels(page)}
         page.get_by_text("筛选与设置").click()
         page.get_by_text("管理当前对话").click()
-        page.screenshot(path=str(shots / f"chat-{name}.png"), full_page=True)
+        screenshot(page, shots / f"chat-{name}.png")
         if width < 500:  # on a phone the sources come right after the question box, before the settings
             tops = [page.locator(s).bounding_box()["y"] for s in ("#pq-question", "#pq-sources", "#pq-clear")]
             assert tops == sorted(tops)
@@ -72,7 +79,7 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, tmp_path, width,
             if tab == "知识库" and width < 500:  # the document table scrolls inside its box, cells stay readable
                 cells = page.eval_on_selector_all("#pq-kb-table .virtual-row > *", "cs => cs.map(c => c.offsetWidth)")
                 assert cells and min(cells) >= 40
-            page.screenshot(path=str(shots / f"{TABS[tab]}-{name}.png"), full_page=True)
+            screenshot(page, shots / f"{TABS[tab]}-{name}.png")
     finally:
         context.close()
     bad = {tab: bad for tab, bad in found.items() if bad}
