@@ -41,13 +41,13 @@ class Question:
 class QuestionFileError(ValueError):
     """A question file has problems; ``problems`` holds one ``file:line: message`` each."""
 
-    def __init__(self, problems: list[str], source: str = "question file"):
+    def __init__(self, problems: list[str], source: str = "问题文件"):
         self.problems = list(problems)
         shown = self.problems[:MAX_REPORTED_PROBLEMS]
         hidden = len(self.problems) - len(shown)
-        lines = [f"{len(self.problems)} problem(s) in {source}:", *shown]
+        lines = [f"{source} 有 {len(self.problems)} 处问题：", *shown]
         if hidden:
-            lines.append(f"... and {hidden} more")
+            lines.append(f"……另有 {hidden} 处")
         super().__init__("\n".join(lines))
 
 
@@ -154,35 +154,35 @@ def _check_fields(obj: dict) -> list[str]:
     """Problems with one record's fields, independent of the documents."""
     missing = [name for name in REQUIRED_FIELDS if name not in obj]
     if missing:
-        return [f"missing field(s): {', '.join(missing)}"]
+        return [f"缺少字段：{'、'.join(missing)}"]
     problems = []
     for name in ("id", "question", "answer"):
         if not isinstance(obj[name], str) or not obj[name].strip():
-            problems.append(f"field {name!r} must be a non-empty string")
+            problems.append(f"字段 {name} 应为非空字符串")
     doc = obj["doc"]
     if not (isinstance(doc, str) and doc) and _as_str_list(doc) is None:
-        problems.append("field 'doc' must be a file name or a list of file names")
+        problems.append("字段 doc 应为文件名或文件名列表")
     evidence = _as_str_list(obj["evidence"])
     if evidence is None:
-        problems.append("field 'evidence' must be a list of strings")
+        problems.append("字段 evidence 应为字符串列表")
     elif any(not normalize_ws(quote) for quote in evidence):
-        problems.append("empty evidence quote")
+        problems.append("evidence 中有空的引文")
     qtype = obj["type"]
     if qtype not in QUESTION_TYPES:
-        problems.append(f"unknown type {qtype!r} (expected one of {', '.join(QUESTION_TYPES)})")
+        problems.append(f"未知题型 {qtype!r}（应为 {'、'.join(QUESTION_TYPES)} 之一）")
     if problems:
         return problems
     docs = [doc] if isinstance(doc, str) else doc
     if qtype == "unanswerable":
         if docs:
-            problems.append("unanswerable question must have doc []")
+            problems.append("无答案题（unanswerable）的 doc 应为 []")
         if evidence:
-            problems.append("unanswerable question must have evidence []")
+            problems.append("无答案题（unanswerable）的 evidence 应为 []")
     else:
         if not docs:
-            problems.append(f"{qtype} question must name at least one document")
+            problems.append(f"{TYPE_NAMES[qtype]}（{qtype}）至少要指明一个文档（doc）")
         if not evidence:
-            problems.append(f"{qtype} question must have at least one evidence quote")
+            problems.append(f"{TYPE_NAMES[qtype]}（{qtype}）至少要有一条引文（evidence）")
     return problems
 
 
@@ -191,7 +191,7 @@ def _check_evidence(q: Question, doc_texts: Mapping[str, str]) -> list[str]:
     documents that no quote supports."""
     unknown = [doc for doc in q.docs if doc not in doc_texts]
     if unknown:
-        return [f"unknown document {doc!r}" for doc in unknown]
+        return [f"知识库中没有文档 {doc}" for doc in unknown]
     problems = []
     supported: set[str] = set()
     for quote in q.evidence:
@@ -199,9 +199,9 @@ def _check_evidence(q: Question, doc_texts: Mapping[str, str]) -> list[str]:
         if hits:
             supported.update(hits)
         else:
-            problems.append(f"evidence not found in {', '.join(q.docs)}: {_short(quote)}")
+            problems.append(f"在 {'、'.join(q.docs)} 中找不到引文：{_short(quote)}")
     if not problems:
-        problems += [f"no evidence quote found in {doc}" for doc in q.docs if doc not in supported]
+        problems += [f"没有一条引文出自 {doc}" for doc in q.docs if doc not in supported]
     return problems
 
 
@@ -244,16 +244,16 @@ def load_questions(path: str | Path, doc_texts: Mapping[str, str] | None = None)
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.append(f"{where}: invalid JSON: {exc.msg} (column {exc.colno})")
+            problems.append(f"{where}: 不是有效的 JSON（第 {exc.colno} 列）")
             continue
         if not isinstance(obj, dict):
-            problems.append(f"{where}: expected a JSON object, got {type(obj).__name__}")
+            problems.append(f"{where}: 每行应为一个 JSON 对象 {{…}}")
             continue
         record_problems = _check_fields(obj)
         if not record_problems:
             q = _to_question(obj)
             if q.id in first_line_of:
-                record_problems.append(f"duplicate id {q.id!r} (first on line {first_line_of[q.id]})")
+                record_problems.append(f"id {q.id} 重复（第 {first_line_of[q.id]} 行已用过）")
             else:
                 first_line_of[q.id] = lineno
             if doc_texts is not None:
@@ -262,7 +262,7 @@ def load_questions(path: str | Path, doc_texts: Mapping[str, str] | None = None)
                 questions.append(q)
         problems += [f"{where}: {msg}" for msg in record_problems]
     if not problems and not questions:
-        problems.append(f"{path.name}: no questions found")
+        problems.append(f"{path.name}: 文件中没有问题")
     if problems:
         raise QuestionFileError(problems, source=str(path))
     return questions

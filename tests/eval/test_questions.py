@@ -193,21 +193,21 @@ def test_bad_file_reports_every_problem_with_line_numbers(tmp_path):
     with pytest.raises(QuestionFileError) as info:
         load_questions(path, TINY_DOCS)
     message = str(info.value)
-    assert "questions.jsonl:2: missing field(s): doc" in message
-    assert "questions.jsonl:3: unknown type 'opinion'" in message
-    assert "questions.jsonl:4: unknown document 'c.txt'" in message
-    assert "questions.jsonl:5: evidence not found in a.txt: '不在文中'" in message
-    assert "questions.jsonl:6: invalid JSON" in message
-    assert "questions.jsonl:7: duplicate id 'a-001' (first on line 1)" in message
-    assert "questions.jsonl:8: unanswerable question must have doc []" in message
-    assert "questions.jsonl:9: field 'doc' must be" in message
+    assert "questions.jsonl:2: 缺少字段：doc" in message
+    assert "questions.jsonl:3: 未知题型 'opinion'" in message
+    assert "questions.jsonl:4: 知识库中没有文档 c.txt" in message
+    assert "questions.jsonl:5: 在 a.txt 中找不到引文：'不在文中'" in message
+    assert "questions.jsonl:6: 不是有效的 JSON" in message
+    assert "questions.jsonl:7: id a-001 重复（第 1 行已用过）" in message
+    assert "questions.jsonl:8: 无答案题（unanswerable）的 doc 应为 []" in message
+    assert "questions.jsonl:9: 字段 doc 应为" in message
     assert ":1:" not in message
     assert len(info.value.problems) == 8
 
 
 def test_compare_document_without_supporting_quote(tmp_path):
     path = _write(tmp_path, [_record(type="compare", doc=["a.txt", "b.txt"])])
-    with pytest.raises(QuestionFileError, match="no evidence quote found in b.txt"):
+    with pytest.raises(QuestionFileError, match="没有一条引文出自 b.txt"):
         load_questions(path, TINY_DOCS)
 
 
@@ -224,11 +224,11 @@ def test_problem_list_is_capped(tmp_path):
     message = str(info.value)
     assert f"questions.jsonl:{MAX_REPORTED_PROBLEMS}:" in message
     assert f"questions.jsonl:{MAX_REPORTED_PROBLEMS + 1}:" not in message
-    assert "and 7 more" in message
+    assert "另有 7 处" in message
 
 
 def test_empty_file_is_an_error(tmp_path):
-    with pytest.raises(QuestionFileError, match="no questions"):
+    with pytest.raises(QuestionFileError, match="文件中没有问题"):
         load_questions(_write(tmp_path, ["# only a comment"]))
 
 
