@@ -66,7 +66,7 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, tmp_path, width,
             page.wait_for_timeout(500)
             if tab == "评测":  # a small question file, so the charts and worst questions are on the page
                 page.locator("#pq-eval-file input[type=file]").set_input_files(str(sample_questions(tmp_path)))
-                page.get_by_text("sample.jsonl").first.wait_for()
+                page.locator("#pq-eval-file").get_by_text("sample.jsonl").first.wait_for(timeout=60_000)
                 page.get_by_role("button", name="开始评测").click()
                 page.locator("#pq-eval-charts img").first.wait_for(timeout=120_000)
                 page.wait_for_timeout(1000)
