@@ -66,7 +66,8 @@ def test_every_tab_is_in_chinese(browser, ui_server, artifacts, tmp_path, width,
             page.wait_for_timeout(500)
             if tab == "评测":  # a small question file, so the charts and worst questions are on the page
                 page.locator("#pq-eval-file input[type=file]").set_input_files(str(sample_questions(tmp_path)))
-                page.locator("#pq-eval-file").get_by_text("sample.jsonl").first.wait_for(timeout=60_000)
+                # the name is two spans (stem, extension), so it is found by its label, not its text
+                page.locator('#pq-eval-file td.filename[aria-label="sample.jsonl"]').wait_for(timeout=60_000)
                 page.get_by_role("button", name="开始评测").click()
                 page.locator("#pq-eval-charts img").first.wait_for(timeout=120_000)
                 page.wait_for_timeout(1000)
