@@ -39,6 +39,16 @@ class Settings:
     embed_batch_size: int = 32
     embed_cache: bool = True  # reuse passage vectors by (model, text) across ingests and rebuilds
     embed_cache_dir: str = ""  # where that cache lives ("" = <data_dir>/cache/vectors); may be shared
+    # where chunks, vectors and the lexical index live: "local" (FAISS + bm25s files) or "milvus"
+    store: str = "local"
+    milvus_uri: str = ""  # "" = a Milvus Lite file <data_dir>/milvus.db; or http://host:19530, a Zilliz URI
+    milvus_collection: str = "planqa_chunks"
+    milvus_lexical: str = "sparse"  # sparse (planqa's jieba tokens as BM25 sparse vectors) | bm25 (Milvus' BM25)
+    milvus_fusion: str = "client"  # client (two searches, planqa's weighted RRF) | engine (hybrid_search + RRF)
+    milvus_batch_size: int = 512  # rows per insert
+    # ingest at scale: embed in worker processes (1 = in this process); "process" or "ray"
+    ingest_workers: int = 1
+    ingest_backend: str = "process"
     # index
     index_type: str = "auto"  # flat | hnsw | ivf | ivfpq | auto
     index_auto_threshold: int = 200_000
@@ -89,6 +99,15 @@ class Settings:
         """The LLM API key from the environment variable named by ``llm_api_key_env``."""
         return os.environ.get(self.llm_api_key_env, "")
 
+    def milvus_token(self) -> str:
+        """The Milvus / Zilliz token from $PLANQA_MILVUS_TOKEN ("" for Milvus Lite and open servers)."""
+        return os.environ.get(ENV_PREFIX + "MILVUS_TOKEN", "")
+
+    @property
+    def milvus_target(self) -> str:
+        """The Milvus URI in use: ``milvus_uri``, else the Milvus Lite file under the data directory."""
+        return self.milvus_uri or str(self.data_path / "milvus.db")
+
     def validate(self) -> None:
         if self.chunk_size < 50:
             raise ConfigError(f"chunk_size={self.chunk_size}: must be at least 50 characters")
@@ -100,6 +119,20 @@ class Settings:
             raise ConfigError(f"retrieval_mode={self.retrieval_mode!r}: use hybrid, bm25 or dense")
         if self.index_type not in ("auto", "flat", "hnsw", "ivf", "ivfpq"):
             raise ConfigError(f"index_type={self.index_type!r}: use auto, flat, hnsw, ivf or ivfpq")
+        if self.store not in ("local", "milvus"):
+            raise ConfigError(f"store={self.store!r}: use local or milvus")
+        if self.milvus_lexical not in ("sparse", "bm25"):
+            raise ConfigError(f"milvus_lexical={self.milvus_lexical!r}: use sparse or bm25")
+        if self.milvus_fusion not in ("client", "engine"):
+            raise ConfigError(f"milvus_fusion={self.milvus_fusion!r}: use client or engine")
+        if not 1 <= self.milvus_batch_size <= 100_000:
+            raise ConfigError(f"milvus_batch_size={self.milvus_batch_size}: must be between 1 and 100000")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
+            raise ConfigError(f"milvus_collection={self.milvus_collection!r}: letters, digits and _ only")
+        if self.ingest_workers < 1:
+            raise ConfigError(f"ingest_workers={self.ingest_workers}: must be at least 1")
+        if self.ingest_backend not in ("process", "ray"):
+            raise ConfigError(f"ingest_backend={self.ingest_backend!r}: use process or ray")
         if self.answerer not in ("extractive", "llm"):
             raise ConfigError(f"answerer={self.answerer!r}: use extractive or llm")
         if self.embed_threads < 1:

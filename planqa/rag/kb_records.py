@@ -30,17 +30,19 @@ class DocRecord:
     chunks: int
     tables: int
     origin: str = ""  # what the document is: its resolved source path, or ``upload:<name>``
+    version: str = ""  # store = "milvus": the version tag its rows carry (``milvus_rows.doc_version``)
 
     def to_dict(self) -> dict:
         return {"doc_id": self.doc_id, "source": self.source, "path": self.path, "origin": self.origin,
                 "fingerprint": self.fingerprint, "size": self.size, "mtime": self.mtime,
-                "meta": self.meta.to_dict(), "chunks": self.chunks, "tables": self.tables}
+                "meta": self.meta.to_dict(), "chunks": self.chunks, "tables": self.tables,
+                **({"version": self.version} if self.version else {})}
 
     @classmethod
     def from_dict(cls, d: dict) -> "DocRecord":
         return cls(d["doc_id"], d["source"], d.get("path", ""), d["fingerprint"], int(d.get("size", 0)),
                    float(d.get("mtime", 0)), DocMeta(**d["meta"]), int(d["chunks"]), int(d.get("tables", 0)),
-                   d.get("origin") or d.get("path") or d["source"])
+                   d.get("origin") or d.get("path") or d["source"], d.get("version", ""))
 
 
 @dataclass(frozen=True)

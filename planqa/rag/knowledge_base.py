@@ -4,6 +4,8 @@ One directory, written atomically as a whole (write aside, then swap) under a
 cross-process writer lock, with a JSON manifest that records how it was built
 and the checksum of every file, so a mismatch or damage is caught on load.
 No pickle: JSON, JSONL, .npy (allow_pickle=False) and FAISS's own format.
+With ``store = "milvus"`` the chunks, vectors and lexical index live in Milvus
+instead (``milvus_rows``); the manifest names the live version of each document.
 """
 from __future__ import annotations
 
@@ -43,8 +45,11 @@ def kb_dir(settings: Settings) -> Path:
 
 def build_signature(settings: Settings, embedder_id: str, dim: int) -> dict:
     """What must match between a stored index and the current settings."""
-    return {"embedder": embedder_id, "dim": dim, "chunk_size": settings.chunk_size,
-            "chunk_min": settings.chunk_min, "parser_version": PARSER_VERSION}
+    sig = {"embedder": embedder_id, "dim": dim, "chunk_size": settings.chunk_size,
+           "chunk_min": settings.chunk_min, "parser_version": PARSER_VERSION}
+    if settings.store == "milvus":
+        sig.update(store="milvus", milvus_lexical=settings.milvus_lexical)
+    return sig
 
 
 class KnowledgeBase:
@@ -64,10 +69,16 @@ class KnowledgeBase:
         self._places: PlaceIndex | None = None
         self._df: dict[str, int] | None = None
         self._by_doc: dict[str, list[Chunk]] | None = None
+        self._rows: dict[str, int] | None = None
         self._texts: dict[str, str] = {}  # document texts added in this session (others read on demand)
         self._files: dict[str, str] = {}  # relative path → sha256, as the manifest records them
         self.generation = 0  # saves so far; a writer that finds a newer one on disk merges into it
         self.stamp: tuple | None = None  # manifest identity when loaded or saved (see kb_files.manifest_stamp)
+        self.milvus = None
+        if settings.store == "milvus":
+            from planqa.rag.milvus_rows import MilvusSide
+
+            self.milvus = MilvusSide(settings, embedder.dim)
 
     # ---- loading -------------------------------------------------------------------------
     @staticmethod
@@ -127,13 +138,18 @@ class KnowledgeBase:
     def _check_signature(self, stored: dict) -> None:
         current = build_signature(self.settings, self.embedder.model_id, self.embedder.dim)
         names = {"embedder": "embedding model", "dim": "embedding dimension", "chunk_size": "chunk_size",
-                 "chunk_min": "chunk_min", "parser_version": "parser version"}
+                 "chunk_min": "chunk_min", "parser_version": "parser version", "store": "store",
+                 "milvus_lexical": "milvus_lexical"}
+        defaults = {"store": "local"}
         for key, label in names.items():
-            if stored.get(key) != current[key]:
+            old, new = stored.get(key, defaults.get(key)), current.get(key, defaults.get(key))
+            if old != new:
                 raise KnowledgeBaseError(
-                    f"index built with {label} {stored.get(key)!r}, config says {current[key]!r}: {_REBUILD}")
+                    f"index built with {label} {old!r}, config says {new!r}: {_REBUILD}")
 
     def _load_rows(self, root: Path, manifest: dict) -> None:
+        if self.milvus is not None:
+            return self._load_milvus_rows(root, manifest)
         path = root / "chunks.jsonl"
         try:
             with open(path, encoding="utf-8") as fh:
@@ -150,6 +166,17 @@ class KnowledgeBase:
         if len(self.chunks) != len(self.vectors) or len(self.chunks) != manifest.get("chunks", -1):
             raise KnowledgeBaseError(
                 f"{root}: {len(self.chunks)} chunks but {len(self.vectors)} vectors: {_REBUILD}")
+
+    def _load_milvus_rows(self, root: Path, manifest: dict) -> None:
+        from planqa.rag.milvus_rows import MilvusStoreError
+
+        try:
+            self.chunks, self.tokens = self.milvus.load({d: r.version for d, r in self.docs.items()})
+        except MilvusStoreError as exc:
+            raise KnowledgeBaseError(str(exc)) from None
+        if len(self.chunks) != manifest.get("chunks", -1):
+            raise KnowledgeBaseError(f"{root}: the manifest lists {manifest.get('chunks')} chunks but Milvus "
+                                     f"{self.settings.milvus_target} holds {len(self.chunks)} of them: {_REBUILD}")
 
     def stale_sources(self) -> list[str]:
         """Documents whose source file changed since ingest (missing files are not stale)."""
@@ -213,7 +240,9 @@ class KnowledgeBase:
 
     def warm(self) -> None:
         """Build every derived index now (a writer calls this before swapping a new version in)."""
-        _ = self.bm25, self.vector_index, self.places, self.tokenizer
+        if self.milvus is None:
+            _ = self.bm25, self.vector_index
+        _ = self.places, self.tokenizer
         self.doc_freq("")
         self._text_chunks("")  # builds the per-document chunk index for all documents
 
@@ -228,10 +257,12 @@ class KnowledgeBase:
         other._files = dict(self._files)
         other.generation, other.stamp = self.generation, self.stamp
         other.sentences = self.sentences.copy()
+        other.milvus = self.milvus.copy() if self.milvus is not None else None
         return other
 
     def _invalidate(self) -> None:
         self._vindex = self._bm25 = self._tokenizer = self._places = self._df = self._by_doc = None
+        self._rows = None
 
     # ---- changes -------------------------------------------------------------------------
     def add(self, parsed: Iterable[ParsedDocument], progress: Callable[[str], None] | None = None,
@@ -310,13 +341,21 @@ class KnowledgeBase:
         self._texts[pd.doc.doc_id] = pd.doc.text
         self.chunks.extend(pd.chunks)
         self.tokens.extend(st.tokens)
-        self.vectors = st.vectors if self.vectors.size == 0 else np.vstack([self.vectors, st.vectors])
+        version = ""
+        if self.milvus is not None:  # the vectors go to Milvus on save, not into memory
+            from planqa.rag.milvus_rows import doc_version
+
+            sig = build_signature(self.settings, self.embedder.model_id, self.embedder.dim)
+            version = doc_version(pd.doc.doc_id, pd.doc.fingerprint, sig)
+            self.milvus.stage(version, list(pd.chunks), list(st.tokens), st.vectors, pd.doc.meta)
+        else:
+            self.vectors = st.vectors if self.vectors.size == 0 else np.vstack([self.vectors, st.vectors])
         p = Path(pd.doc.path) if pd.doc.path else None
         st_ = p.stat() if p and p.exists() else None
         self.docs[pd.doc.doc_id] = DocRecord(
             pd.doc.doc_id, pd.doc.source, pd.doc.path, pd.doc.fingerprint,
             st_.st_size if st_ else 0, st_.st_mtime if st_ else 0.0, pd.doc.meta,
-            len(pd.chunks), len(pd.tables), st.origin)
+            len(pd.chunks), len(pd.tables), st.origin, version)
 
     def resolve(self, names: Iterable[str]) -> list[str]:
         """Doc ids for names given by a user: a doc id, or a file name that names one document only.
@@ -356,14 +395,17 @@ class KnowledgeBase:
 
     def _drop(self, doc_ids: set[str]) -> None:
         self.sentences.drop(doc_ids)
+        if self.milvus is not None:
+            self.milvus.drop_pending(doc_ids)
         keep = [i for i, c in enumerate(self.chunks) if c.doc_id not in doc_ids]
         if len(keep) == len(self.chunks):
             return
         self.chunks = [self.chunks[i] for i in keep]
         self.tokens = [self.tokens[i] for i in keep]
-        self.vectors = self.vectors[keep]
+        if self.vectors.size:
+            self.vectors = self.vectors[keep]
 
-    def save(self) -> None:
+    def save(self, progress: Callable[[str], None] | None = None) -> None:
         """Write the whole knowledge base aside, then swap it in (atomic; call under ``kb_files.writer_lock``).
 
         Raises:
@@ -371,29 +413,48 @@ class KnowledgeBase:
                 permission); the previous version stays in place.
         """
         root = kb_dir(self.settings)
-        vindex = self.vector_index
+        vindex = self.vector_index if self.milvus is None else None
         try:
             root.parent.mkdir(parents=True, exist_ok=True)
+            if self.milvus is not None:
+                self._flush_milvus(progress)
             self._write(root, vindex)
         except OSError as exc:
             raise KnowledgeBaseError(kb_files.write_error_message(exc, root)) from None
         self.stamp = kb_files.manifest_stamp(root)
+        if self.milvus is not None:  # after the swap: the old versions' rows are no longer read
+            self._milvus_call(self.milvus.collect, [r.version for r in self.docs.values()])
 
-    def _write(self, root: Path, vindex: VectorIndex) -> None:
+    def _flush_milvus(self, progress) -> None:
+        n = sum(len(t) for t in self.tokens)
+        self._milvus_call(self.milvus.flush, n / max(len(self.tokens), 1), progress)
+
+    @staticmethod
+    def _milvus_call(fn, *args):
+        from planqa.rag.milvus_rows import MilvusStoreError
+
+        try:
+            return fn(*args)
+        except MilvusStoreError as exc:
+            raise KnowledgeBaseError(f"{exc}；知识库未改变") from None
+
+    def _write(self, root: Path, vindex: VectorIndex | None) -> None:
         texts = {doc_id: self.doc_text(doc_id) for doc_id in self.docs}  # read the old files before the swap
         with atomic_write_dir(root) as tmp:
-            with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-                for c, toks in zip(self.chunks, self.tokens):
-                    row = c.to_dict()
-                    row["tokens"] = toks
-                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            vindex.save(tmp / "vectors")
+            if vindex is not None:  # store = "milvus": chunks and vectors are Milvus rows
+                with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+                    for c, toks in zip(self.chunks, self.tokens):
+                        row = c.to_dict()
+                        row["tokens"] = toks
+                        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                vindex.save(tmp / "vectors")
             self.sentences.save(tmp)
             (tmp / "docs").mkdir()
             for doc_id, text in texts.items():
                 (tmp / "docs" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
             records = {"signature": build_signature(self.settings, self.embedder.model_id, self.embedder.dim),
-                       "index_type": vindex.index_type, "chunks": len(self.chunks),
+                       "index_type": vindex.index_type if vindex is not None else "milvus",
+                       "chunks": len(self.chunks),
                        "documents": [r.to_dict() for r in sorted(self.docs.values(), key=lambda r: r.doc_id)]}
             # a copy of what the manifest says of the documents, so a lost manifest can be rebuilt
             (tmp / RECORDS).write_text(json.dumps(records, ensure_ascii=False, indent=1), "utf-8")
@@ -447,9 +508,9 @@ class KnowledgeBase:
             self._by_doc = by_doc
         return self._by_doc.get(doc_id, [])
 
-    def mask(self, doc_ids: Iterable[str] | None = None, places: Iterable[str] | None = None,
-             doc_types: Iterable[str] | None = None) -> np.ndarray | None:
-        """Boolean row mask for filters (None when no filter is given)."""
+    def allowed_docs(self, doc_ids: Iterable[str] | None = None, places: Iterable[str] | None = None,
+                     doc_types: Iterable[str] | None = None) -> set[str] | None:
+        """Doc ids that pass the filters (None when no filter is given)."""
         allowed = set(self.docs)
         given = False
         if doc_ids:
@@ -467,6 +528,18 @@ class KnowledgeBase:
         if doc_types:
             given = True
             allowed &= {d for d, r in self.docs.items() if r.meta.doc_type in set(doc_types)}
-        if not given:
+        return allowed if given else None
+
+    def mask(self, doc_ids: Iterable[str] | None = None, places: Iterable[str] | None = None,
+             doc_types: Iterable[str] | None = None) -> np.ndarray | None:
+        """Boolean row mask for filters (None when no filter is given)."""
+        allowed = self.allowed_docs(doc_ids, places, doc_types)
+        if allowed is None:
             return None
         return np.fromiter((c.doc_id in allowed for c in self.chunks), dtype=bool, count=len(self.chunks))
+
+    def row_of(self, chunk_id: str) -> int | None:
+        """The row number of a chunk id (None when it is not stored)."""
+        if self._rows is None:
+            self._rows = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        return self._rows.get(chunk_id)

@@ -233,7 +233,7 @@ class Assistant:
                     kb = self._latest(base, fresh, rebuild)
                     summary = kb.apply(staged, progress, allow_duplicates)
                     if summary["added"] or summary["replaced"] or fresh:
-                        kb.save()
+                        kb.save(progress)
                 kb.warm()  # the first question after the swap finds every index built
                 return kb, summary
 
