@@ -9,6 +9,11 @@ from planqa.corpus.document import bundled_paths
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--store", default="local", choices=["local", "milvus"],
+                     help="the store the bundled-corpus fixture uses (milvus: Milvus Lite in the temp folder)")
+
+
 @pytest.fixture(scope="session")
 def tiny_corpus() -> list[Path]:
     """Three tiny documents (a plan with an indicator table, a markdown report, a GB18030 file)."""
@@ -42,7 +47,7 @@ def vector_cache(tmp_path_factory, request) -> str:
 
 
 @pytest.fixture(scope="session")
-def bundled_assistant(tmp_path_factory, vector_cache):
+def bundled_assistant(tmp_path_factory, vector_cache, request):
     """The real pipeline over the real bundled corpus with the real default models (built once).
 
     The knowledge base is built afresh each session; the passage vectors come from a cache kept
@@ -51,6 +56,8 @@ def bundled_assistant(tmp_path_factory, vector_cache):
     """
     from planqa.rag.service import Assistant
 
-    assistant = Assistant(make_settings(tmp_path_factory.mktemp("bundled-kb"), embed_cache_dir=vector_cache))
+    store = request.config.getoption("--store")
+    assistant = Assistant(make_settings(tmp_path_factory.mktemp("bundled-kb"), embed_cache_dir=vector_cache,
+                                        store=store))
     assistant.ingest(bundled_paths())
     return assistant

@@ -6,7 +6,6 @@ is imported only when a store is first used.
 """
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from pathlib import Path
@@ -188,7 +187,9 @@ class MilvusStore:
     def rows(self, expr: str, fields: list[str], page: int = 4096) -> Iterator[dict]:
         """Every row matching ``expr`` (paged with a query iterator)."""
         self.ensure()
-        _quiet_iterator_warning()
+        if is_lite(self.uri):  # Milvus Lite has no query iterator (no timestamps): one query reads it all
+            yield from self._call("读取", lambda: self.client.query(self.name, filter=expr, output_fields=fields))
+            return
         it = self.client.query_iterator(self.name, batch_size=page, filter=expr, output_fields=fields)
         try:
             while True:
@@ -203,8 +204,9 @@ class MilvusStore:
         """(key, score) of the ``n`` best rows for one query vector (or text, for BM25), best first."""
         self.ensure()
         params = {"metric_type": "BM25"} if field == "bm25" else {"metric_type": "IP"}
-        res = self.client.search(self.name, data=[query], anns_field=field, limit=n, filter=expr,
-                                 search_params=params, output_fields=["key"])
+        res = self._call("检索", lambda: self.client.search(self.name, data=[query], anns_field=field, limit=n,
+                                                             filter=expr, search_params=params,
+                                                             output_fields=["key"]))
         return [(h["entity"]["key"], abs(float(h["distance"])) if field == "bm25" else float(h["distance"]))
                 for h in res[0]]
 
@@ -216,24 +218,22 @@ class MilvusStore:
         reqs = [AnnSearchRequest(data=[q], anns_field=f, limit=lim, expr=expr,
                                  param={"metric_type": "BM25" if f == "bm25" else "IP"})
                 for f, q, lim in requests]
-        res = self.client.hybrid_search(self.name, reqs, RRFRanker(k), limit=n, output_fields=["key"])
+        res = self._call("检索", lambda: self.client.hybrid_search(self.name, reqs, RRFRanker(k), limit=n,
+                                                                    output_fields=["key"]))
         return [(h["entity"]["key"], float(h["distance"])) for h in res[0]]
+
+    def _call(self, what: str, fn):
+        try:
+            return fn()
+        except MilvusStoreError:
+            raise
+        except Exception as exc:  # pymilvus raises its own exception types for every failure
+            raise MilvusStoreError(f"Milvus 集合 {self.name} {what}失败（{exc}）") from None
 
     def count(self) -> int:
         self.ensure()
         res = self.client.query(self.name, filter="", output_fields=["count(*)"])
         return int(res[0]["count(*)"])
-
-
-class _NoMvccWarning(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "mvccTs" not in record.getMessage()  # Milvus Lite has no MVCC timestamps: expected, not news
-
-
-def _quiet_iterator_warning() -> None:
-    log = logging.getLogger("pymilvus")
-    if not any(isinstance(f, _NoMvccWarning) for f in log.filters):
-        log.addFilter(_NoMvccWarning())
 
 
 def _quote(value: str) -> str:
@@ -247,7 +247,7 @@ def _list(values: Iterable[str]) -> str:
 def in_expr(field: str, values: Iterable[str]) -> str:
     """A filter expression ``field in [...]`` (never empty: no values matches nothing)."""
     values = list(values)
-    return f"{field} in {_list(values)}" if values else f'{field} == "\\u0000none"'
+    return f"{field} in {_list(values)}" if values else f'{field} == ""'
 
 
 def as_sparse(weights: dict[int, float]) -> dict[int, float]:
