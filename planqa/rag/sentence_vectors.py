@@ -30,6 +30,9 @@ class SentenceVectorsError(ValueError):
     """The stored sentence vectors are damaged or do not match the embedder."""
 
 
+CHECKPOINT = 4096  # texts embedded between two saves of the vector cache in a large ingest
+
+
 def unit_texts(chunk: Chunk) -> list[str]:
     """The texts of a chunk's answer candidates, exactly as the answerer scores them.
 
@@ -64,11 +67,28 @@ class SentenceVectors:
         """Passage vectors of ``texts`` through the cache (only unseen texts reach the model)."""
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        fn = self._embed_fn()
         if not self.settings.embed_cache:
-            return self.embedder.embed_documents(texts, show_progress=show_progress)
+            return fn(texts, show_progress=show_progress)
         if self._cache is None:
             self._cache = VectorCache(cache_root(self.settings), self.embedder.model_id, self.embedder.dim)
-        return self._cache.embed(texts, self.embedder.embed_documents, show_progress)
+        if len(texts) <= CHECKPOINT:
+            return self._cache.embed(texts, fn, show_progress)
+        parts = []
+        for i in range(0, len(texts), CHECKPOINT):  # a large ingest resumes from the last saved slice
+            parts.append(self._cache.embed(texts[i:i + CHECKPOINT], fn, show_progress))
+            self._cache.save()
+        return np.vstack(parts)
+
+    def _embed_fn(self):
+        """The embedding function: the embedder itself, or worker processes when ``ingest_workers`` > 1."""
+        if self.settings.ingest_workers <= 1:
+            return self.embedder.embed_documents
+        from planqa.embeddings.parallel import embed_parallel
+
+        def fanned_out(texts: list[str], show_progress: bool = False) -> np.ndarray:
+            return embed_parallel(texts, self.settings, self.embedder.dim)
+        return fanned_out
 
     def embed_units(self, chunks: Sequence[Chunk], show_progress: bool = False) -> dict[str, np.ndarray]:
         """Vectors of the candidates of ``chunks`` not stored yet, by key; changes nothing stored.
