@@ -1,0 +1,138 @@
+"""The Milvus scale series beside the local store: 10k, 100k … synthetic chunks, in one process.
+
+Per size, the same synthetic chunks (``bench.synth``) go into the local store
+(planqa's BM25 + a flat FAISS index, the exact reference) and into Milvus
+(``store = "milvus"`` rows, written in batches as ingest writes them), and
+planqa's ``HybridRetriever`` is timed over the dev questions on each: ingest
+throughput (embedding excluded: the vectors are synthetic), p50/p95 hybrid
+latency, dense recall@10 against exact search, and the RSS of this process
+(for Milvus Lite the embedded server runs inside it). Run as
+``python -m bench.milvus_scale bench/milvus_scale.json --sizes 10000,100000``.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench import synth
+from bench.measure import peak_rss_mb, repeat_latency, rss_mb, write_json
+from bench.quality import dev_questions
+from bench.scale import release_memory
+
+
+def _local(kb, vectors, tokens, questions, passes) -> dict:
+    from planqa.rag.retrievers import HybridRetriever
+
+    t = time.perf_counter()
+    kb.tokens, kb.vectors = tokens, vectors
+    kb.warm()
+    build = time.perf_counter() - t
+    retriever = HybridRetriever(kb, "hybrid")
+    lat = repeat_latency(lambda q: retriever.retrieve(q, 10), questions, passes)
+    return {"store": "local", "ingest_s": round(build, 2), "ingest_rows_per_s": round(len(tokens) / build),
+            "hybrid_ms_p50": lat["p50"], "hybrid_ms_p95": lat["p95"], "recall@10_vs_exact": 1.0,
+            "rss_mb": round(rss_mb(), 1)}
+
+
+def _milvus(kb, chunks, vectors, tokens, questions, qvecs, exact, passes, fusion) -> dict:
+    from planqa.embeddings.milvus_store import in_expr
+    from planqa.rag.milvus_rows import to_row
+    from planqa.rag.retrievers import HybridRetriever
+
+    side = kb.milvus
+    version = {d: r.version for d, r in kb.docs.items()}
+    meta = {d: r.meta for d, r in kb.docs.items()}
+    avgdl = sum(len(t) for t in tokens) / len(tokens)
+    lexical = kb.settings.milvus_lexical
+    t = time.perf_counter()
+    side.store.insert((to_row(c, tok, v, version[c.doc_id], j, meta[c.doc_id], lexical, avgdl)
+                       for j, (c, tok, v) in enumerate(zip(chunks, tokens, vectors))), kb.settings.milvus_batch_size)
+    ingest = time.perf_counter() - t
+    kb.tokens = tokens
+    expr = in_expr("doc_ver", version.values())
+    found = [[kb.row_of(k.split("#", 1)[1]) for k, _ in side.dense(q, 10, expr)] for q in qvecs]
+    recall = float(np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact)]))
+    row = {"store": "milvus", "ingest_s": round(ingest, 2), "ingest_rows_per_s": round(len(chunks) / ingest),
+           "recall@10_vs_exact": round(recall, 4)}
+    for name in fusion:
+        kb.settings = dataclasses.replace(kb.settings, milvus_fusion=name)
+        retriever = HybridRetriever(kb, "hybrid")
+        lat = repeat_latency(lambda q: retriever.retrieve(q, 10), questions, passes)
+        row.update({f"hybrid_{name}_ms_p50": lat["p50"], f"hybrid_{name}_ms_p95": lat["p95"]})
+    row["rss_mb"] = round(rss_mb(), 1)
+    return row
+
+
+def measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root: Path) -> list[dict]:
+    from planqa.rag.knowledge_base import KnowledgeBase
+
+    plan = synth.Plan.make(n, len(units), seed)
+    chunks = [dataclasses.replace(real.chunks[p], chunk_id=f"syn{n}-{j}") for j, p in enumerate(plan.p.tolist())]
+    tokens = synth.tokens(units, plan)
+    vectors = synth.vectors(units, plan)
+    exact = np.argsort(-(qvecs @ vectors.T), axis=1)[:, :10]
+
+    local = KnowledgeBase(real.settings, embedder)
+    local.docs, local.chunks = real.docs, chunks
+    rows = [_local(local, vectors, tokens, questions, passes)]
+    del local
+    release_memory()
+
+    s = real.settings.with_overrides({"store": "milvus", "data_dir": str(root / f"n{n}"),
+                                      "milvus_collection": f"bench_{n}"}, source="bench")
+    kb = KnowledgeBase(s, embedder)
+    kb.docs = {d: dataclasses.replace(r, version=f"{d}@bench{n}") for d, r in real.docs.items()}
+    kb.chunks = chunks
+    rows.append(_milvus(kb, chunks, vectors, tokens, questions, qvecs, exact, passes, ("client", "engine")))
+    from planqa.embeddings.milvus_store import release
+
+    release(s.milvus_target)
+    for row in rows:
+        row["chunks"] = n
+        print(row, flush=True)
+    return rows
+
+
+def run(sizes: list[int], out: Path, data_dir: str, passes: int = 1, seed: int = 0) -> dict:
+    from planqa.config import Settings
+    from planqa.rag.service import Assistant
+
+    real = Assistant(Settings().with_overrides({"data_dir": data_dir}, source="bench")).kb
+    embedder = real.embedder
+    units = synth.Units.from_kb(real)
+    questions = [q.question for q in dev_questions()]
+    qvecs = np.stack([embedder.embed_query(q) for q in questions])
+    result = {"real_chunks": len(units), "queries": len(questions), "passes": passes, "rows": [],
+              "note": "Milvus Lite runs inside this process: its RSS is counted in the milvus rows"}
+    root = Path(tempfile.mkdtemp(prefix="planqa-milvus-bench-"))
+    try:
+        for n in sizes:
+            result["rows"] += measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root)
+            release_memory()
+            result["peak_rss_mb"] = peak_rss_mb()
+            write_json(out, result)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--passes", type=int, default=1)
+    parser.add_argument("--data-dir", default=str(Path(__file__).parent / ".kb"),
+                        help="a local knowledge base over the bundled corpus (built when missing)")
+    args = parser.parse_args(argv)
+    run([int(s) for s in args.sizes.split(",")], Path(args.out), args.data_dir, args.passes)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
