@@ -409,11 +409,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     from planqa.embeddings.base import EmbeddingError
+    from planqa.embeddings.milvus_store import MilvusStoreError
 
     try:
         settings = load_settings(parse_overrides(args), getattr(args, "config", None))
         return COMMANDS[args.cmd](args, settings)
-    except (UserError, ConfigError, EmbeddingError) as exc:
+    except (UserError, ConfigError, EmbeddingError, MilvusStoreError) as exc:
         print(f"planqa: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

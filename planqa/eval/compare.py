@@ -29,7 +29,8 @@ PRESETS: dict[str, dict[str, str]] = {
 }
 ALIASES = {"chunk": "chunk_size"}
 # settings recorded in the index signature: changing one needs a separate knowledge base
-INDEX_KEYS = ("chunk_size", "chunk_min", "embedder", "embedding_model")
+INDEX_KEYS = ("chunk_size", "chunk_min", "embedder", "embedding_model", "store", "milvus_uri", "milvus_collection",
+              "milvus_lexical")
 RUN_METRICS = ("ingest_s", "ingest_chunks_per_s", "rss_mib")
 COMPARE_METRICS = ("hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10", "evidence_coverage@10",
                    "numbers_present", "list_recall", "char_f1", "rouge_l", "citation_precision",

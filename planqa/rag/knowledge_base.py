@@ -276,6 +276,8 @@ class KnowledgeBase:
         items = [(pd, origin_of(pd, origins)) for pd in parsed]
         plan = place_documents(items, self._stored())
         todo = [pd for (pd, _), p in zip(items, plan) if p.action in ("add", "replace")]
+        if todo and self.milvus is not None:  # an unreachable Milvus fails before minutes of embedding
+            self._milvus_call(self.milvus.connect)
         tokens, vecs, units = self._embed([c for pd in todo for c in pd.chunks], progress)
         out, row = [], 0
         for (pd, origin), p in zip(items, plan):

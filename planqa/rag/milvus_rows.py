@@ -123,6 +123,10 @@ class MilvusSide:
         other.settings, other.store, other.pending = self.settings, self.store, list(self.pending)
         return other
 
+    def connect(self) -> None:
+        """Open the client now, so an unreachable ``milvus_uri`` is reported before any work."""
+        self.store.client
+
     # ---- writes ------------------------------------------------------------------------
     def stage(self, doc_ver: str, chunks: list[Chunk], tokens: list[list[str]], vectors: np.ndarray,
               meta: DocMeta) -> None:

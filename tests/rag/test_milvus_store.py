@@ -163,3 +163,19 @@ def test_config_shows_the_store_and_never_the_token(tmp_path):
                          capture_output=True, text=True, check=True).stdout
     assert "store" in out and "'milvus'" in out and "milvus_uri" in out
     assert "tok-secret" not in out
+
+
+def test_an_unreachable_milvus_uri_is_one_clear_line(tmp_path, tiny_corpus):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PLANQA_STORE": "milvus", "PLANQA_CORPUS": "none",
+           "PLANQA_MILVUS_URI": "http://127.0.0.1:1", "PLANQA_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "planqa.cli", "ingest", *map(str, tiny_corpus)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "无法连接 Milvus http://127.0.0.1:1" in done.stderr and "milvus_uri" in done.stderr
+
+
+def test_missing_pymilvus_names_the_extra(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "pymilvus", None)  # import pymilvus now raises ImportError
+    with pytest.raises(milvus_store.MilvusStoreError, match=r"planqa\[milvus\]"):
+        milvus_store._client(str(tmp_path / "absent.db"), "")
