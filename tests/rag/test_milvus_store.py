@@ -179,3 +179,14 @@ def test_missing_pymilvus_names_the_extra(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pymilvus", None)  # import pymilvus now raises ImportError
     with pytest.raises(milvus_store.MilvusStoreError, match=r"planqa\[milvus\]"):
         milvus_store._client(str(tmp_path / "absent.db"), "")
+
+
+def test_docs_compare_and_brief_work_unchanged(pair):
+    from planqa.rag.briefing import build_briefing, compare
+
+    local, milvus = pair
+    assert [(r.doc_id, r.meta) for r in sorted(local.kb.docs.values(), key=lambda r: r.doc_id)] == \
+           [(r.doc_id, r.meta) for r in sorted(milvus.kb.docs.values(), key=lambda r: r.doc_id)]
+    assert local.kb.outline(next(iter(local.kb.docs))) == milvus.kb.outline(next(iter(local.kb.docs)))
+    assert compare(local, "绿化覆盖率") == compare(milvus, "绿化覆盖率")
+    assert build_briefing(local, "就业") == build_briefing(milvus, "就业")
