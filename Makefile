@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.planqa-setup
 TORCH  := torch==2.13.0
 
-.PHONY: setup run test bench index clean browser
+.PHONY: setup run test bench bench-milvus index clean browser
 
 setup: $(STAMP)
 
@@ -38,6 +38,12 @@ QUICK ?=
 bench: setup
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
+
+# Milvus Lite beside the local store on synthetic chunks: bench/milvus_scale.json and bench/MILVUS.md
+MILVUS_SIZES ?= 10000,100000
+bench-milvus: setup
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m bench.milvus_scale bench/milvus_scale.json --sizes $(MILVUS_SIZES) --queries 60
 
 clean:
 	rm -rf $(VENV) .planqa build *.egg-info
