@@ -6,15 +6,13 @@ Per size, the same synthetic chunks (``bench.synth``) go into the local store
 planqa's ``HybridRetriever`` is timed over the dev questions on each: ingest
 throughput (embedding excluded: the vectors are synthetic), p50/p95 hybrid
 latency, dense recall@10 against exact search, and the RSS of this process
-and, for Milvus, of the Milvus Lite server that pymilvus starts as a child
-process (``milvus_server_rss_mb``). Run as
+(Milvus Lite's engine runs inside it, so the milvus rows count it). Run as
 ``python -m bench.milvus_scale bench/milvus_scale.json --sizes 10000,100000``.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import shutil
 import tempfile
 import time
@@ -26,30 +24,6 @@ from bench import synth
 from bench.measure import peak_rss_mb, repeat_latency, rss_mb, write_json
 from bench.quality import dev_questions
 from bench.scale import release_memory
-
-
-def children_rss_mb() -> float:
-    """Summed RSS of this process's descendants (the Milvus Lite server), from /proc; 0 where absent."""
-    def kids(pid: int) -> list[int]:
-        out = []
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            try:
-                out += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass
-        return out
-
-    total, todo = 0, kids(os.getpid())
-    while todo:
-        pid = todo.pop()
-        todo += kids(pid)
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return round(total / 1024, 1)
 
 
 def _local(kb, vectors, tokens, questions, passes) -> dict:
@@ -92,11 +66,11 @@ def _milvus(kb, chunks, vectors, tokens, questions, qvecs, exact, passes, fusion
         lat = repeat_latency(lambda q: retriever.retrieve(q, 10), questions, passes)
         row.update({f"hybrid_{name}_ms_p50": lat["p50"], f"hybrid_{name}_ms_p95": lat["p95"]})
     row["rss_mb"] = round(rss_mb(), 1)
-    row["milvus_server_rss_mb"] = children_rss_mb()
     return row
 
 
-def measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root: Path) -> list[dict]:
+def measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root: Path,
+                 fusion: tuple[str, ...] = ("client",)) -> list[dict]:
     from planqa.rag.knowledge_base import KnowledgeBase
 
     plan = synth.Plan.make(n, len(units), seed)
@@ -116,7 +90,7 @@ def measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root:
     kb = KnowledgeBase(s, embedder)
     kb.docs = {d: dataclasses.replace(r, version=f"{d}@bench{n}") for d, r in real.docs.items()}
     kb.chunks = chunks
-    rows.append(_milvus(kb, chunks, vectors, tokens, questions, qvecs, exact, passes, ("client", "engine")))
+    rows.append(_milvus(kb, chunks, vectors, tokens, questions, qvecs, exact, passes, fusion))
     from planqa.embeddings.milvus_store import release
 
     release(s.milvus_target)
@@ -127,7 +101,7 @@ def measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root:
 
 
 def run(sizes: list[int], out: Path, data_dir: str, passes: int = 1, seed: int = 0, embed_cache_dir: str = "",
-        queries: int = 0) -> dict:
+        queries: int = 0, fusion: tuple[str, ...] = ("client",)) -> dict:
     from planqa.config import Settings
     from planqa.rag.service import Assistant
 
@@ -138,11 +112,11 @@ def run(sizes: list[int], out: Path, data_dir: str, passes: int = 1, seed: int =
     questions = [q.question for q in dev_questions()][::max(1, len(dev_questions()) // queries) if queries else 1]
     qvecs = np.stack([embedder.embed_query(q) for q in questions])
     result = {"real_chunks": len(units), "queries": len(questions), "passes": passes, "rows": [],
-              "note": "rss_mb is this (planqa) process; Milvus Lite's server is a child process, milvus_server_rss_mb"}
+              "note": "rss_mb is this process after each store's searches; Milvus Lite's engine runs inside it"}
     root = Path(tempfile.mkdtemp(prefix="planqa-milvus-bench-"))
     try:
         for n in sizes:
-            result["rows"] += measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root)
+            result["rows"] += measure_size(n, real, embedder, units, questions, qvecs, passes, seed, root, fusion)
             release_memory()
             result["peak_rss_mb"] = peak_rss_mb()
             write_json(out, result)
@@ -159,8 +133,7 @@ COLUMNS = (("chunks", "chunks"), ("store", "store"), ("ingest_rows_per_s", "inge
            ("hybrid_ms_p50", "hybrid p50 ms"), ("hybrid_ms_p95", "hybrid p95 ms"),
            ("hybrid_client_ms_p50", "hybrid p50 ms (client RRF)"), ("hybrid_client_ms_p95", "p95"),
            ("hybrid_engine_ms_p50", "hybrid p50 ms (engine RRF)"), ("hybrid_engine_ms_p95", "p95"),
-           ("recall@10_vs_exact", "dense recall@10 vs exact"), ("rss_mb", "planqa RSS MiB"),
-           ("milvus_server_rss_mb", "Milvus Lite server RSS MiB"))
+           ("recall@10_vs_exact", "dense recall@10 vs exact"), ("rss_mb", "planqa RSS MiB"))
 
 
 def markdown(result: dict) -> str:
@@ -179,10 +152,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="a local knowledge base over the bundled corpus (built when missing)")
     parser.add_argument("--queries", type=int, default=0, help="time about this many dev questions, evenly spaced "
                         "(0: all; each is embedded and searched once per store and fusion)")
+    parser.add_argument("--fusion", default="client", help="milvus_fusion values to time, comma-separated (client,engine)")
     parser.add_argument("--embed-cache-dir", default="", help="a passage-vector cache to build the real one from")
     args = parser.parse_args(argv)
     run([int(s) for s in args.sizes.split(",")], Path(args.out), args.data_dir, args.passes,
-        embed_cache_dir=args.embed_cache_dir, queries=args.queries)
+        embed_cache_dir=args.embed_cache_dir, queries=args.queries,
+        fusion=tuple(args.fusion.split(",")))
     return 0
 
 

@@ -10,6 +10,12 @@ from planqa.cli import main
 REQUIRED = {"id", "question", "answer", "refused", "citations", "passages", "timings_ms"}
 
 
+@pytest.fixture(autouse=True)
+def _store(request, monkeypatch):
+    """Under ``pytest --store milvus`` the commands open the bundled knowledge base with that store too."""
+    monkeypatch.setenv("PLANQA_STORE", request.config.getoption("--store"))
+
+
 def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
