@@ -1,6 +1,6 @@
 """A briefing outline as a Word document laid out like a 公文 (GB/T 9704), with real Word footnotes.
 
-A4, margins 37/35/28/26 mm (top/bottom/left/right); title 方正小标宋简体 2号, body 仿宋_GB2312 3号,
+A4, margins 37 mm top, 35 mm bottom, 28 mm left, 26 mm right; title 方正小标宋简体 2号, body 仿宋_GB2312 3号,
 headings 黑体 / 楷体_GB2312 in the 一、（一）1.（1） order; page numbers “— 1 —” in the footer
 (odd pages right, even pages left). Fonts a machine lacks fall back through the font table's
 alternative names (仿宋_GB2312 → 仿宋 …). python-docx has no footnote API: this module adds the
@@ -9,6 +9,7 @@ footnotes part itself, with one ``w:footnoteReference`` per citation. It does no
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -220,7 +221,9 @@ class Footnotes:
 
         if not self.notes:
             return
-        part = Part(PackURI("/word/footnotes.xml"), CT_FOOTNOTES, self.xml(), self.doc.part.package)
+        # the footnotes part sits beside the main document part inside the package
+        name = PackURI(posixpath.join(self.doc.part.partname.baseURI, "footnotes.xml"))
+        part = Part(name, CT_FOOTNOTES, self.xml(), self.doc.part.package)
         self.doc.part.relate_to(part, RT_FOOTNOTES)
         settings = self.doc.settings.element
         pr = OxmlElement("w:footnotePr")
