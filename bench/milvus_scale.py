@@ -53,6 +53,7 @@ def _milvus(kb, chunks, vectors, tokens, questions, qvecs, exact, passes, fusion
     t = time.perf_counter()
     side.store.insert((to_row(c, tok, v, version[c.doc_id], j, meta[c.doc_id], lexical, avgdl)
                        for j, (c, tok, v) in enumerate(zip(chunks, tokens, vectors))), kb.settings.milvus_batch_size)
+    side.store.seal()  # as ingest does after its writes
     ingest = time.perf_counter() - t
     kb.tokens = tokens
     expr = in_expr("doc_ver", version.values())

@@ -151,6 +151,8 @@ class MilvusSide:
                 if progress:
                     progress(f"写入 Milvus {base + n}/{total} 行")
             written += self.store.insert(rows, size, said) + len(have)
+        if self.pending:
+            self.store.seal()
         self.pending = []
         return written
 
@@ -159,6 +161,7 @@ class MilvusSide:
         gone = self.store.versions() - set(live)
         if gone:
             self.store.delete_versions(gone)
+            self.store.seal()
         return len(gone)
 
     # ---- reads -------------------------------------------------------------------------
