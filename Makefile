@@ -43,7 +43,7 @@ bench: setup
 MILVUS_SIZES ?= 10000,100000
 bench-milvus: setup
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	$(BIN)/python -m bench.milvus_scale bench/milvus_scale.json --sizes $(MILVUS_SIZES) --queries 60
+	nice -n 10 $(BIN)/python -m bench.milvus_scale bench/milvus_scale.json --sizes $(MILVUS_SIZES) --queries 60 --fusion client,engine
 
 clean:
 	rm -rf $(VENV) .planqa build *.egg-info
