@@ -87,6 +87,18 @@ def test_chunks_are_read_back_from_milvus(pair):
     assert reopened.milvus.store.count() == len(reopened.chunks)
 
 
+def test_an_ingest_seals_the_rows_it_wrote(pair, tiny_corpus, monkeypatch):
+    """Milvus Lite scans unflushed rows in Python on every search: an ingest flushes them once written."""
+    _, milvus = pair
+    sealed = []
+    seal = milvus_store.MilvusStore.seal
+    monkeypatch.setattr(milvus_store.MilvusStore, "seal", lambda self: (sealed.append(self.count()), seal(self)))
+    s = milvus.settings.with_overrides({"data_dir": milvus.settings.data_dir + "-sealed"})
+    fresh = Assistant(s, embedder=milvus.embedder)
+    fresh.ingest(tiny_corpus)
+    assert sealed == [len(fresh.kb.chunks)]
+
+
 def test_a_store_mismatch_asks_for_a_rebuild(pair):
     _, milvus = pair
     with pytest.raises(KnowledgeBaseError, match="store 'milvus', config says 'local'.*--rebuild"):
