@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from bench import synth
 from bench.measure import latency, write_json
 from bench.quality import dev_questions
