@@ -40,6 +40,8 @@ NAMED_FIGURE = 0.5
 ROW_FIT = 0.2
 MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
 JOINED_WEIGHT = 0.4  # a bigram across two words (重点|打造) counts for less than one inside a word
+TITLE_WEIGHT = 0.2  # a word of the question that names a document, once retrieval has found it (not fitted)
+TITLE_MIN = 4  # a piece of a title this long is a quote of the name (静海镇…五年 are two words that happen to be in it)
 SCENE_WEIGHT = 0.5  # words of a clause that sets the scene (在党建引领共同缔造中，…) count less than the asking clause's
 CUE_WEIGHT = {"list": 0.45}  # how much the answer's shape counts beside coverage (default 0.15)
 NAMED_SECTION = 0.8  # a question that holds this much of a section's heading names that section
@@ -86,19 +88,23 @@ class ExtractiveAnswerer:
         self.doc_text = doc_text
         self.outline = outline  # doc_id → its heading paths, to find a section the question names
 
-    def weights(self, question: str, info: QueryInfo) -> dict[str, float]:
-        """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word."""
+    def weights(self, question: str, info: QueryInfo, titles: tuple[str, ...] = ()) -> dict[str, float]:
+        """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word, and the
+        words that name a document (北京市公共数据专区授权运营管理暂行办法从什么时候起施行) as scene-setting ones:
+        they say which document, not which of its sentences."""
         joined = joined_bigrams(question, info.places)
         scene = scene_bigrams(question, info.places)
+        named = {p[i:i + 2] for p in titles if len(p) >= TITLE_MIN for i in range(len(p) - 1)}
         w = {g: max(self.idf("#" + g), 0.2) * (JOINED_WEIGHT if g in joined else 1.0)
-             * (SCENE_WEIGHT if g in scene else 1.0) for g in content_bigrams(question, info.places)}
+             * (SCENE_WEIGHT if g in scene else 1.0) * (TITLE_WEIGHT if g in named else 1.0)
+             for g in content_bigrams(question, info.places)}
         w.update({str(y): YEAR_WEIGHT for y in info.years if y >= 2000})
         return w
 
-    def read(self, question: str, info: QueryInfo) -> Ask:
+    def read(self, question: str, info: QueryInfo, hits: list[Hit] = ()) -> Ask:
         qtype = question_type(question)
         number = qtype == "number"
-        return Ask(qtype, question_tense(question), self.weights(question, info),
+        return Ask(qtype, question_tense(question), self.weights(question, info, self.titles_named(question, hits)),
                    count=asked_count(question), term=defined_term(question),
                    phrase=indicator_phrase(question, info.places),
                    measure=(asked_unit(question) or implied_measure(question, info.places)) if number else "",
@@ -151,7 +157,7 @@ class ExtractiveAnswerer:
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
-        ask = self.read(question, info)
+        ask = self.read(question, info, hits)
         qtype, phrase = ask.qtype, ask.phrase
         units = candidates(hits, info)
         for u in units:
@@ -181,7 +187,8 @@ class ExtractiveAnswerer:
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
             named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
-                                         topic_bigrams(question, info.places + self.titles_named(question, hits)))[1]
+                                         topic_bigrams(question, info.places + self.titles_named(question, hits)),
+                                         list_heads(question))[1]
         reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section)
         if reason:
             if units and not dated:
@@ -221,14 +228,15 @@ class ExtractiveAnswerer:
         return Draft(text, quotes_of(chosen, hits), False, "")
 
     def _listed(self, question: str, units: list[Unit], weights: dict[str, float], hits: list[Hit], qtype: str,
-                reader: Reader, topic: list[str] = (), head: str = "") -> Draft | None:
+                reader: Reader, topic: list[str] | None = None, head: str = "") -> Draft | None:
         """A section's points: the section the question names by its heading, or the items that the best
         sentence announces (主要目标是：)."""
         generic = not head or head.endswith(LIST_HEADS)  # 哪些措施, 哪几个方面: the points of a section
         # the enumeration asked for (哪几大产业) may stand in one sentence, unless the question names the section
         inline = qtype == "list" and not generic and bool(units) and units[0].cue >= 1.0
         docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:1]))
-        section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic)
+        section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic,
+                                    list_heads(question))
         if qtype == "summary" and not any(w in question for w in LIST_HEADS) and cov < NAMED_SECTION:
             return None  # 总体思路是什么 is said in a sentence, not by a section's outline
         if section is not None and not generic and normalize(head) not in normalize(section[1][-1]) \
@@ -371,7 +379,10 @@ class ExtractiveAnswerer:
                 adds = bool(norm_numbers(compose_unit(u, qtype, weights or {}, hits)) - shown)
             else:
                 held = {w for c in chosen for w in words if w in normalize(c.text)}
-                adds = any(w in normalize(u.text) and w not in held for w in words)
+                # a word of its own document's title (《江西省促进数字经济…政策措施》已经省政府同意) names the
+                # document, not what this sentence adds
+                title = normalize(hits[u.n - 1].chunk.title) if hits else ""
+                adds = any(w in normalize(u.text) and w not in held and w not in title for w in words)
             if adds:
                 chosen.append(u)
         chosen.sort(key=lambda u: (u.n, u.index))
@@ -394,6 +405,11 @@ class ExtractiveAnswerer:
         if not quotes:
             return Draft(REFUSAL, {}, True, "各地文档中都没有找到相关内容")
         return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
+
+
+def list_heads(question: str) -> tuple[str, ...]:
+    """The words of the question that say what kind of list it wants (方面, 内容, 措施 …)."""
+    return tuple(w for w in LIST_HEADS if w in question)
 
 
 def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:

@@ -169,20 +169,28 @@ def is_doc_title(heading: str) -> bool:
     return is_part_title(heading) or bool(forwarded_titles(heading))
 
 
-def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], topic: list[str] = ()
-                 ) -> tuple[tuple[str, tuple[str, ...]] | None, float]:
+def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], topic: list[str] | None = None,
+                 heads: tuple[str, ...] = ()) -> tuple[tuple[str, tuple[str, ...]] | None, float]:
     """The section (document, heading path) whose own heading holds most of the question's content
-    (``topic``: the bigrams that say what about, when given), with that share."""
-    if topic:
-        weights = {g: w for g, w in weights.items() if g in topic}
-    total = sum(weights.values()) or 1.0
+    (``topic``: the bigrams that say what about, when given), with that share.
+
+    A question whose topic is only the document it names (万载县安全生产考评办法包括哪几方面内容) asks
+    for the section headed by the kind of list it wants (``heads``: 内容, 措施 …): one of them is enough.
+    """
+    if topic is not None and not topic and heads:
+        weights = {w: 1.0 for w in heads}
+        total = 1.0
+    else:
+        if topic:
+            weights = {g: w for g, w in weights.items() if g in topic}
+        total = sum(weights.values()) or 1.0
     best, best_cov = None, HEADING_MATCH - 1e-9
     for doc_id, headings in paths:
         for depth in range(len(headings), 0, -1):  # deeper first: the narrowest section wins a tie
             heading = normalize(heading_title(headings[depth - 1]))
             if _TITLE_LIKE.search(heading) or len(heading) > 40 or is_doc_title(headings[depth - 1]):
                 continue  # the document's own title read as a heading is not a section of it
-            cov = sum(w for g, w in weights.items() if g in heading) / total
+            cov = min(sum(w for g, w in weights.items() if g in heading) / total, 1.0)
             if cov > best_cov:
                 best, best_cov = (doc_id, headings[:depth]), cov
     return best, best_cov
