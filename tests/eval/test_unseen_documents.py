@@ -108,3 +108,30 @@ def test_a_county_and_its_city_are_each_answered_from_their_own_bulletin(unseen)
         "wanzai_county_2022_statistical_bulletin.txt", "yichun_city_2022_statistical_bulletin.txt"}
     city = assistant.ask("宜春市2022年地区生产总值是多少？")
     assert "242.4" not in city.text  # the county's figure in the city's bulletin is not the city's
+
+
+def test_a_figure_that_stands_only_in_a_heading_is_an_answer(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("考评办法里事故控制这一项占多少分？")
+    assert not answer.refused and "40分" in answer.text
+    assert any("（四）事故控制（40分）" in c.quote for c in answer.citations)
+
+
+def test_what_a_document_consists_of_is_its_section_of_that_kind(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("万载县乡镇安全生产考评包括哪几方面内容？")
+    assert not answer.refused
+    for item in ("组织领导", "隐患排查治理", "宣传教育培训", "事故控制"):
+        assert item in answer.text
+
+
+def test_one_item_of_a_list_of_figures_is_the_one_asked(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("万载县2022年潭埠镇的粮食产量是多少？")
+    assert "2.41万吨" in answer.text and "2.76" not in answer.text and "2.08" not in answer.text
+
+
+def test_the_document_named_in_the_question_does_not_pick_the_sentence(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("北京市公共数据专区授权运营管理暂行办法从什么时候起施行？")
+    assert "2023年8月1日" in answer.text and "印发给你们" not in answer.text
