@@ -13,12 +13,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.facts import short_place
 from planqa.rag.fit import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period, others_figures,
                              period_years, phrase_share, row_years, written_years, year_conflict, year_covered)
-from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure
+from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure, measure_word
 from planqa.rag.query import QueryInfo
 from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
                                  indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
@@ -30,8 +31,8 @@ from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
+_ASKS_FIGURE = re.compile(r"多少|几|百分之")
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
-_DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
 FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
@@ -146,7 +147,7 @@ class ExtractiveAnswerer:
         elif qtype == "list":
             cue = list_cue(u.text, ask.head, count)
         elif qtype == "when":
-            cue = 1.0 if _DATE.search(halfwidth(u.text)) else 0.0
+            cue = 1.0 if has_time(halfwidth(u.text)) else 0.0
         if term and any(defines(u.text, part) for part in {term, *term_parts(term)}):
             cue += 2.0  # 一带：以南运河为骨架… answers 什么是“一带”
         # plans review the last period and set targets for the next: match the question's tense
@@ -189,7 +190,8 @@ class ExtractiveAnswerer:
             named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
                                          topic_bigrams(question, info.places + self.titles_named(question, hits)),
                                          list_heads(question))[1]
-        reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section)
+        reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section,
+                                     question)
         if reason:
             if units and not dated:
                 reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
@@ -283,6 +285,40 @@ class ExtractiveAnswerer:
                 out.append(tok)
         return out
 
+    def unnamed_in_documents(self, question: str, info: QueryInfo) -> list[str]:
+        """Words of a figure question that the documents it is about never write (研发投入 asked of a
+        bulletin that has no 研发; 年薪补贴 of a policy that gives 安家补贴): the figure is not stated there.
+
+        The words are jieba's nouns and abbreviations, and the word the figure is asked of (注册资本上限是多少
+        → 上限); a word counts as written when any of its character pairs is, or its first character with a
+        later one, the way Chinese abbreviates (播种面积 → 播面, 规模以上 → 规上).
+        """
+        if not info.docs or self.doc_text is None:
+            return []
+        import jieba.posseg as pseg
+
+        nouns(question)  # jieba loaded quietly
+        text = normalize("".join(self.doc_text(d) for d in info.docs))
+        # only the clauses that ask for the figure (…总占地面积和涉及人口大约是多少): the others set the scene
+        asking = "，".join(c for c in re.split(r"[，,；;？?。]", question) if _ASKS_FIGURE.search(c))
+        words = list(pseg.cut(content_text(asking, info.places)))
+        asked = {words[i - 1].word for i, w in enumerate(words) if i and w.word in ("是", "为")
+                 and i + 1 < len(words) and words[i + 1].word.strip() == ""  # content_text blanks 多少
+                 and words[i - 1].flag[:1] in ("n", "v")}  # 上限是多少, not 大约是多少
+        out = []
+        for w in words:
+            tok = w.word
+            if len(tok) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", tok) or set(tok) <= _MEASURE_CHARS:
+                continue
+            if not (w.flag in ("n", "nz", "j") or tok in asked):
+                continue
+            if len(tok) == 2 and measure_word(tok):
+                continue  # 比例, 收入: how a figure is stated (达到全镇总人口的48%), not a thing asked about
+            if all(normalize(tok[i:i + 2]) not in text for i in range(len(tok) - 1)) \
+                    and not any(tok[0] + c in text for c in tok[2:]):  # 播种面积 written 播面, 规模以上 规上
+                out.append(tok)
+        return out
+
     def _add_semantic(self, question: str, units: list[Unit]) -> None:
         """Re-score the lexically best sentences with embedding similarity to the question."""
         if self.embedder is None or not self.semantic_weight or not units:
@@ -304,7 +340,7 @@ class ExtractiveAnswerer:
         return title_words(halfwidth(question), titles)
 
     def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask,
-                       foreign: list[str] = (), named_section: float = 0.0) -> str:
+                       foreign: list[str] = (), named_section: float = 0.0, question: str = "") -> str:
         qtype, phrase = ask.qtype, ask.phrase
         if not units:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
@@ -327,10 +363,13 @@ class ExtractiveAnswerer:
         best = units[0]
         if best.coverage < self.refuse_threshold and named_section < HEADING_MATCH:
             return "最相关的句子与问题的关键信息不符"
-        if qtype == "when" and not any(_DATE.search(halfwidth(u.text)) for u in units[:5]
+        if qtype == "when" and not any(has_time(halfwidth(u.text)) for u in units[:5]
                                        if u.coverage >= self.refuse_threshold):
             return "相关段落中没有所问的时间"  # 哪一年建成 is not answered by a sentence without a date
         numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
+        unnamed = self.unnamed_in_documents(question, info) if qtype == "number" else []
+        if unnamed:
+            return f"文档中没有提到“{unnamed[0]}”"
         if qtype == "number" and not any(u.coverage >= self.refuse_threshold for u in numeric):
             return "相关段落中没有所问的数字"
         # a figure is asked for by name (商品销售总额, 养老床位): that name must be in the passage found
