@@ -193,7 +193,36 @@ def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, fl
             cov = min(sum(w for g, w in weights.items() if g in heading) / total, 1.0)
             if cov > best_cov:
                 best, best_cov = (doc_id, headings[:depth]), cov
+    parent = _shared_parent(paths, weights, total)
+    if parent is not None and parent[1] >= best_cov:
+        return parent
     return best, best_cov
+
+
+SIBLINGS_MIN = 3  # this many sibling sections that each hold the topic make an enumeration of it
+
+
+def _shared_parent(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], total: float
+                   ) -> tuple[tuple[str, tuple[str, ...]], float] | None:
+    """The section whose subsections are, nearly all, about the question's topic (一、支持数字产业集群发展
+    … 八、支持…: the eight 支持 measures of a policy): it, with the share its weakest matching child holds.
+
+    >>> paths = [("d", ("政策", f"{n}、支持{t}")) for n, t in zip("一二三", ("产业集群", "上云用数", "人才引进"))]
+    >>> _shared_parent(paths + [("d", ("政策", "四、附则"))], {"支持": 1.0}, 1.0)
+    (('d', ('政策',)), 1.0)
+    """
+    children: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for doc_id, headings in paths:
+        for depth in range(1, len(headings)):
+            children.setdefault((doc_id, headings[:depth]), set()).add(headings[depth])
+    best = None
+    for parent, kids in children.items():
+        shares = sorted((sum(w for g, w in weights.items() if g in normalize(heading_title(k))) / total
+                         for k in kids), reverse=True)
+        held = [x for x in shares if x >= HEADING_MATCH]
+        if len(held) >= SIBLINGS_MIN and len(held) >= 2 * len(kids) / 3 and (best is None or held[-1] > best[1]):
+            best = (parent, min(held[-1], 1.0))
+    return best
 
 
 def term_section(term: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
