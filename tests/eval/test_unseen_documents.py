@@ -135,3 +135,18 @@ def test_the_document_named_in_the_question_does_not_pick_the_sentence(unseen):
     assistant, _, _ = unseen
     answer = assistant.ask("北京市公共数据专区授权运营管理暂行办法从什么时候起施行？")
     assert "2023年8月1日" in answer.text and "印发给你们" not in answer.text
+
+
+def test_a_policy_s_measures_are_its_sibling_headings(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("江西省对数字经济有哪些支持政策？")
+    assert not answer.refused
+    for item in ("支持数字产业集群发展", "支持企业上云用数", "支持数字人才引进", "支持数据要素市场培育"):
+        assert item in answer.text
+
+
+def test_a_figure_of_a_thing_the_document_never_names_is_refused(unseen):
+    assistant, _, _ = unseen
+    assert assistant.ask("万载县2022年外贸出口额是多少亿元？").refused  # the bulletin has no 出口 at all
+    answer = assistant.ask("万载县2022年规模以上工业企业有多少户？")  # what it does say is still answered
+    assert not answer.refused and "186户" in answer.text
