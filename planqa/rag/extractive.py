@@ -25,7 +25,7 @@ from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, conte
                                  indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
                                  question_words, scene_bigrams, term_parts, topic_bigrams)
 from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
-                                 section_summary, term_section, title_words)
+                                 section_summary, slogan_items, term_section, title_words)
 from planqa.rag.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
@@ -213,6 +213,17 @@ class ExtractiveAnswerer:
             section = term_section(ask.term, [hits[u.n - 1] for u in units])
             listed = section_list(section, reader, qtype == "summary") if section else None
             if listed:  # 三、优化“三片” with （一）北部智造片区 … says what “三片” are
+                return listed
+            parts = term_parts(ask.term)
+            rest = question.replace(ask.term, "")  # 构建“一核三板块”格局，其中的三个板块是什么 asks one part
+            asked = [p for p in parts if len(parts) > 1 and _asks_part(rest, p)]
+            listed = slogan_items(asked or parts, hits, reader, ask.term)
+            if listed:  # “一核三板块”… 做强…核心区。做优东部经开区板块… says what they are
+                return listed
+        elif qtype != "number" and _WHAT_ARE.search(question):
+            slogan = _NUMBERED_SLOGAN.search(question)  # 五大行动分别是什么, unquoted
+            listed = slogan_items([slogan.group(0)], hits, reader) if slogan else None
+            if listed:
                 return listed
         if qtype in ("list", "summary"):
             listed = self._listed(question, units, weights, hits, qtype, reader,
@@ -444,6 +455,17 @@ class ExtractiveAnswerer:
         if not quotes:
             return Draft(REFUSAL, {}, True, "各地文档中都没有找到相关内容")
         return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
+
+
+_NUMBERED_SLOGAN = re.compile(r"[二三四五六七八九十]大[\u4e00-\u9fff]{2}")
+_WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么|指什么|指的是什么")
+
+
+def _asks_part(question: str, part: str) -> bool:
+    """The question asks for this part of a slogan alone (其中的三个板块 → 三板块)."""
+    m = re.match(r"([一二两三四五六七八九十\d]+)(.+)", part)
+    return bool(m) and re.search(re.escape(m.group(1)) + r"(?:个|大|条|项)?" + re.escape(m.group(2)), question) \
+        is not None and normalize(part) != normalize(question)
 
 
 def list_heads(question: str) -> tuple[str, ...]:

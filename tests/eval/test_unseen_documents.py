@@ -150,3 +150,14 @@ def test_a_figure_of_a_thing_the_document_never_names_is_refused(unseen):
     assert assistant.ask("万载县2022年外贸出口额是多少亿元？").refused  # the bulletin has no 出口 at all
     answer = assistant.ask("万载县2022年规模以上工业企业有多少户？")  # what it does say is still answered
     assert not answer.refused and "186户" in answer.text
+
+
+def test_a_numbered_slogan_is_expanded_from_the_sentences_that_open_with_its_parts(unseen):
+    assistant, _, _ = unseen
+    whole = assistant.ask("梅岭区“一核三板块”具体指什么？")
+    for part in ("梅岭湖新城核心区", "东部经开区板块", "南部生态文旅板块", "西部现代农业板块"):
+        assert part in whole.text
+    one = assistant.ask("“一核三板块”里的三个板块分别是哪些？")
+    assert "核心区" not in one.text and "西部现代农业板块" in one.text
+    actions = assistant.ask("桐湾街道五大行动是什么？")
+    assert actions.text.count("行动") >= 5 and "治理安街行动" in actions.text

@@ -133,3 +133,18 @@ def test_only_a_heading_with_a_figure_in_brackets_is_a_candidate():
     assert FIGURE_HEADING.search("10. 卫生院迁建工程（总投资1.1亿元）")
     assert not FIGURE_HEADING.search("江西省数字产业集群培育行动计划（2023—2025年）")
     assert not FIGURE_HEADING.search("（二）隐患排查治理")
+
+
+SLOGAN = ("测试街道国民经济和社会发展第十四个五年规划\n\n第一章 空间布局\n\n"
+          "坚持统筹发展，构建“一轴两片”空间格局。以项目支撑片区发展。\n\n"
+          "做强滨河发展轴，串联主要功能区。做优北部产业片，集聚先进制造业。做美南部生活片，完善公共服务。\n\n"
+          "第二章 产业发展\n\n推进产业升级。\n")
+
+
+def test_a_slogan_s_parts_are_the_openings_after_it(tmp_path, bundled_assistant):
+    assistant = _small(tmp_path, bundled_assistant, SLOGAN)
+    answer = assistant.ask("“一轴两片”指的是什么？")
+    assert answer.text.startswith("做强滨河发展轴")
+    assert "做优北部产业片" in answer.text and "做美南部生活片" in answer.text
+    assert "以项目支撑片区发展" not in answer.text  # a noun met in passing is no part
+    assert all(c.quote in assistant.kb.doc_text(c.chunk.doc_id) for c in answer.citations)
