@@ -214,10 +214,12 @@ class ExtractiveAnswerer:
             listed = section_list(section, reader, qtype == "summary") if section else None
             if listed:  # 三、优化“三片” with （一）北部智造片区 … says what “三片” are
                 return listed
-            parts = term_parts(ask.term)
-            rest = question.replace(ask.term, "")  # 构建“一核三板块”格局，其中的三个板块是什么 asks one part
-            asked = [p for p in parts if len(parts) > 1 and _asks_part(rest, p)]
-            listed = slogan_items(asked or parts, hits, reader, ask.term)
+            # the slogan quoted first (“三线一网”…中的“三线”和“一网”), and the parts asked of it: those quoted or
+            # counted after it (构建“一核三板块”格局，其中的三个板块是什么), else all
+            slogan = next((t for t in re.findall(r"“([^”]{2,12})”", question) if len(term_parts(t)) > 1), ask.term)
+            parts, rest = term_parts(slogan), question.replace(slogan, "")
+            asked = [p for p in parts if len(parts) > 1 and (f"“{p}”" in rest or _asks_part(rest, p))]
+            listed = slogan_items(asked or parts, hits, reader, slogan)
             if listed:  # “一核三板块”… 做强…核心区。做优东部经开区板块… says what they are
                 return listed
         elif qtype != "number" and _WHAT_ARE.search(question):
@@ -464,7 +466,7 @@ _WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么
 def _asks_part(question: str, part: str) -> bool:
     """The question asks for this part of a slogan alone (其中的三个板块 → 三板块)."""
     m = re.match(r"([一二两三四五六七八九十\d]+)(.+)", part)
-    return bool(m) and re.search(re.escape(m.group(1)) + r"(?:个|大|条|项)?" + re.escape(m.group(2)), question) \
+    return bool(m) and re.search(re.escape(m.group(1)) + r"[\u4e00-\u9fff]?" + re.escape(m.group(2)), question) \
         is not None and normalize(part) != normalize(question)
 
 

@@ -306,6 +306,8 @@ def _openings(mention: Chunk, said: str, specs: list[tuple[int, str]], reader: R
             if not opening or normalize(said) in normalize(sentence):
                 continue
             clause = opening.group(0).strip()
+            if "、" in clause:
+                continue  # 抓住民生线、互助线、文化线 names all the parts at once, not one of them
             # the part's noun ends the opening (做优北部产业片, 做强…核心区), as the thing it sets out to build
             k = next((i for i, (n, head) in enumerate(specs)
                       if head in clause[-len(head) - 2:] and len(found[i]) < n), None)
