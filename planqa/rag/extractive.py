@@ -24,7 +24,7 @@ from planqa.rag.query import QueryInfo
 from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
                                  indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
                                  question_words, scene_bigrams, term_parts, topic_bigrams)
-from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
+from planqa.rag.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
                                  section_summary, slogan_items, term_section, title_words)
 from planqa.rag.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
@@ -34,7 +34,6 @@ REFUSAL = "文档中没有找到相关内容。"
 _ASKS_FIGURE = re.compile(r"多少|几|百分之")
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
-FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
 YEAR_WEIGHT = 1.0
 NAMED_FIGURE = 0.5
@@ -75,7 +74,8 @@ class ExtractiveAnswerer:
 
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
                  embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
-                 tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None, sentence_vectors=None):
+                 tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None, sentence_vectors=None,
+                 confidence=None):
         self.idf = idf
         self.sentence_vectors = sentence_vectors  # candidates' vectors stored at ingest (``SentenceVectors``)
         self.tokenize = tokenize
@@ -83,7 +83,8 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.semantic_weight = semantic_weight
         self.semantic_top = semantic_top
-        self.refuse_threshold = refuse_threshold
+        self.refuse_threshold = refuse_threshold  # the coverage a second sentence, or a place's answer, needs
+        self.confidence = confidence  # the fitted ``Confidence``; None while its evidence is collected to fit it
         self.periods = periods or {}
         self.section = section  # (doc_id, heading path) → that section's chunks, to list its points
         self.doc_text = doc_text
@@ -158,6 +159,18 @@ class ExtractiveAnswerer:
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
+        state = self.assess(question, hits, info)
+        if state.reason:
+            return Draft(REFUSAL, {}, True, state.reason)
+        ask, units, reader = state.ask, state.units, state.reader
+        if len(_place_groups(info, hits)) > 1:
+            return self._per_place(question, ask, units, info, hits, reader)
+        draft = self._compose(question, ask, units, hits, info, reader)
+        return Draft(draft.text, draft.quotes, False, "", tuple(reader.extra))
+
+    def assess(self, question: str, hits: list[Hit], info: QueryInfo) -> "Assessment":
+        """The question read, its candidates ranked and filtered, the evidence about the best of them, and
+        why the documents do not answer it ('' when they do)."""
         ask = self.read(question, info, hits)
         qtype, phrase = ask.qtype, ask.phrase
         units = candidates(hits, info)
@@ -190,17 +203,20 @@ class ExtractiveAnswerer:
             named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
                                          topic_bigrams(question, info.places + self.titles_named(question, hits)),
                                          list_heads(question))[1]
-        reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section,
-                                     question)
-        if reason:
-            if units and not dated:
-                reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
-            return Draft(REFUSAL, {}, True, reason)
-        units = dated
-        if len(_place_groups(info, hits)) > 1:
-            return self._per_place(question, ask, units, info, hits, reader)
-        draft = self._compose(question, ask, units, hits, info, reader)
-        return Draft(draft.text, draft.quotes, False, "", tuple(reader.extra))
+        state = Assessment(ask, dated, reader)
+        state.reason = self.kb_refusal(dated, info, hits, ask, question)
+        if units and not dated:
+            state.reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
+        if state.reason:
+            return state
+        dropped = 1.0 - len(dated) / len(units)
+        state.evidence, why = self.evidence(question, dated, info, ask, named_section, dropped)
+        if self.confidence is not None:
+            state.confidence = self.confidence.probability(state.evidence)
+            if self.confidence.refuses(state.confidence):
+                worst = self.confidence.against(state.evidence, tuple(why))
+                state.reason = why.get(worst, _WEAK) + f"（置信度 {state.confidence:.2f}）"
+        return state
 
     def _compose(self, question: str, ask: Ask, units: list[Unit], hits: list[Hit], info: QueryInfo,
                  reader: Reader) -> Draft:
@@ -342,7 +358,8 @@ class ExtractiveAnswerer:
         vecs = (self.sentence_vectors.vectors_for(texts) if self.sentence_vectors is not None
                 else self.embedder.embed_documents(texts))
         for u, sim in zip(head, vecs @ q):
-            u.score += self.semantic_weight * float(sim)
+            u.semantic = float(sim)
+            u.score += self.semantic_weight * u.semantic
         head.sort(key=lambda u: -u.score)
         units[: len(head)] = head
 
@@ -352,9 +369,9 @@ class ExtractiveAnswerer:
         titles = [h.chunk.title for h in hits] + [t for h in hits for t in h.chunk.headings[:1] if is_doc_title(t)]
         return title_words(halfwidth(question), titles)
 
-    def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask,
-                       foreign: list[str] = (), named_section: float = 0.0, question: str = "") -> str:
-        qtype, phrase = ask.qtype, ask.phrase
+    def kb_refusal(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask, question: str = "") -> str:
+        """What the knowledge base settles: no candidate, a place, report or year asked that no document holds,
+        or a figure of a thing the documents asked about never write."""
         if not units:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
@@ -362,8 +379,6 @@ class ExtractiveAnswerer:
         inner = [p for p in inner_places(info, hits) if not any(p in h.chunk.text for h in hits)]
         if inner:  # 梅岭区东湖镇: a town inside a district that has a document, but none of its own, nor a word of it
             return f"知识库中没有关于{inner[0]}的文档"
-        if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
-            return f"文档中没有提到“{foreign[0]}”"
         named = [h for h in hits if not info.docs or h.chunk.doc_id in info.docs]
         missing = [y for y in info.report_years if not any(
             f"{y}年" in normalize(h.chunk.title) or self.periods.get(h.chunk.doc_id, "").startswith(str(y))
@@ -373,27 +388,44 @@ class ExtractiveAnswerer:
         uncovered = [y for y in ask.years if not year_covered(y, named, self.periods)]
         if uncovered:
             return f"文档中没有关于{uncovered[0]}年的内容"
-        best = units[0]
-        if best.coverage < self.refuse_threshold and named_section < HEADING_MATCH:
-            return "最相关的句子与问题的关键信息不符"
-        if qtype == "when" and not any(has_time(halfwidth(u.text)) for u in units[:5]
-                                       if u.coverage >= self.refuse_threshold):
-            return "相关段落中没有所问的时间"  # 哪一年建成 is not answered by a sentence without a date
-        numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
-        unnamed = self.unnamed_in_documents(question, info) if qtype == "number" else []
-        if unnamed:
+        foreign = self.foreign_words(question, info)
+        if foreign and units[0].coverage < FOREIGN_COVERAGE:  # a thing no document of the corpus writes
+            return f"文档中没有提到“{foreign[0]}”"
+        unnamed = self.unnamed_in_documents(question, info) if ask.qtype == "number" else []
+        if unnamed:  # 万载县规模以上工业企业研发投入: the county's bulletin never writes 研发
             return f"文档中没有提到“{unnamed[0]}”"
-        if qtype == "number" and not any(u.coverage >= self.refuse_threshold for u in numeric):
-            return "相关段落中没有所问的数字"
-        # a figure is asked for by name (商品销售总额, 养老床位): that name must be in the passage found
-        if qtype == "number" and len(phrase) >= 3 and \
-                max((phrase_share(phrase, u.text) for u in numeric), default=0.0) < 0.6:
-            return f"文档中没有“{phrase}”的相关数字"
-        # 多少亿元 is not answered by a growth rate, nor 多少张床位 by a count of something else
-        if ask.measure and not ask.facets and not any(
-                self.fits_measure(u, ask) for u in numeric if u.coverage >= self.refuse_threshold):
-            return f"相关段落中没有所问单位的“{phrase or '所问'}”数字"
         return ""
+
+    def evidence(self, question: str, units: list[Unit], info: QueryInfo, ask: Ask, named_section: float = 0.0,
+                 dropped: float = 0.0) -> tuple[dict[str, float], dict[str, str]]:
+        """The graded evidence that the best candidates answer the question (``confidence.FEATURES``), and
+        for each piece that can speak against it, what to tell the user when it does."""
+        qtype, phrase = ask.qtype, ask.phrase
+        number = qtype == "number"
+        best = units[0]
+        numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
+        enough = [u for u in numeric if u.coverage >= self.refuse_threshold]
+        ev = {"coverage": best.coverage, "second_coverage": units[1].coverage if len(units) > 1 else 0.0,
+              "semantic": best.semantic, "section": named_section, "dropped": dropped,
+              "numeric_coverage": max((u.coverage for u in numeric), default=0.0) if number else best.coverage,
+              # a figure asked by name (商品销售总额, 养老床位): how much of the name the passages found hold
+              "named_share": max((phrase_share(phrase, u.text) for u in numeric), default=0.0)
+              if number and len(phrase) >= 3 else 1.0,
+              # 多少亿元 is not answered by a growth rate, nor 多少张床位 by a count of something else
+              "measure_fit": float(any(self.fits_measure(u, ask) for u in enough))
+              if number and ask.measure and not ask.facets else 1.0,
+              "q_number": float(number), "q_list": float(qtype == "list"), "q_summary": float(qtype == "summary"),
+              "q_short": float(qtype in ("who", "when"))}
+        ev.update({"weak": float(best.coverage < self.refuse_threshold),
+                   "numeric_weak": float(number and ev["numeric_coverage"] < self.refuse_threshold),
+                   "named_missing": float(ev["named_share"] < NAMED_SHARE)})
+        why = {"coverage": _WEAK, "second_coverage": _WEAK, "semantic": _WEAK, "section": _WEAK, "weak": _WEAK,
+               "numeric_weak": "相关段落中没有所问的数字", "named_missing": f"文档中没有“{phrase}”的相关数字",
+               "numeric_coverage": "相关段落中没有所问的数字",
+               "named_share": f"文档中没有“{phrase}”的相关数字",
+               "measure_fit": f"相关段落中没有所问单位的“{phrase or '所问'}”数字",
+               "dropped": "相关段落说的是别的年份或地方"}
+        return ev, why
 
     def key_words(self, question: str, info: QueryInfo) -> list[str]:
         """The question's words that are rare enough to tell passages apart."""
@@ -473,6 +505,24 @@ def _asks_part(question: str, part: str) -> bool:
 def list_heads(question: str) -> tuple[str, ...]:
     """The words of the question that say what kind of list it wants (方面, 内容, 措施 …)."""
     return tuple(w for w in LIST_HEADS if w in question)
+
+
+_WEAK = "最相关的句子与问题的关键信息不符"
+NAMED_SHARE = 0.6  # the share of an indicator's name a passage must hold to be about it (商品销售总额)
+FOREIGN_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
+
+
+@dataclass
+class Assessment:
+    """A question read and weighed: its candidates (most likely first), the evidence about the best of
+    them, the fitted confidence, and why the documents do not answer it ('' when they do)."""
+
+    ask: Ask
+    units: list[Unit]
+    reader: Reader
+    reason: str = ""
+    evidence: dict[str, float] = field(default_factory=dict)
+    confidence: float = 1.0
 
 
 def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:

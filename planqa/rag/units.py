@@ -28,6 +28,7 @@ class Unit:
     coverage: float = 0.0
     tense_fit: float = 0.0
     cue: float = 0.0  # how well its shape fits the question (a figure, an enumeration of the asked kind …)
+    semantic: float = 0.0  # embedding similarity to the question (the lexically best candidates only)
     found: frozenset = field(default_factory=frozenset)
     raw: str = ""  # the passage text as written, when ``text`` joins wrapped lines
 
