@@ -398,8 +398,34 @@ def cmd_eval(args, settings: Settings) -> int:
     for key in keys:
         if key in metrics:
             print(f"{key:<22}{metrics[key]}")
-    print(f"已写入 {args.out}/：metrics.json predictions.jsonl report.md 和图表")
+    _print_recorded(args.out)
+    print(f"已写入 {args.out}/：metrics.json predictions.jsonl report.md recorded.json 和图表")
     return 0
+
+
+def _print_recorded(out: str) -> None:
+    """Beside this run's figures, the ones recorded where no run can recompute them honestly: the answer
+    confidence's leave-one-document-out figures on the dev set (from its model file) and the blind set's scores."""
+    import json
+    from pathlib import Path
+
+    from planqa.eval.questions import recorded_blind_scores
+    from planqa.rag.chain import load_confidence
+
+    cv, blind = load_confidence().cv, recorded_blind_scores()
+    Path(out, "recorded.json").write_text(json.dumps({"dev_leave_one_document_out": cv, "blind": blind},
+                                                     ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    keys = ("type=number/numbers_present", "type=list/list_recall", "citation_precision",
+            "type=unanswerable/refusal_correct", "false_refusal", "answer_chars_median")
+    print("留一文档交叉验证（开发集，每份文档的问题由不含它拟合的模型回答；拟合时记录）：")
+    for key in keys:
+        if key in cv.get("end_to_end", {}):
+            print(f"  {key:<36}{cv['end_to_end'][key]}")
+    for score in blind.get("scores", []):
+        m = score["metrics"]
+        print(f"盲测集（{blind['questions']}，{score['when']}，构建 {score['build']}）：" + "，".join(
+            f"{k} {m[k]}" for k in ("numbers_present", "list_recall", "citation_precision", "refusal_correct",
+                                     "false_refusal") if k in m))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import re
 import tomllib
 from dataclasses import replace
@@ -241,6 +242,36 @@ def read_date(text: str) -> str:
     if start == end:
         return start
     return start[:7] if start[:7] == end[:7] else ""
+
+
+@lru_cache(maxsize=8192)
+def has_time(text: str) -> bool:
+    """The text states a time, a date or a deadline, as jionlp's time extractor reads one.
+
+    >>> has_time("力争6月底前完成改造"), has_time("本办法自2023年8月1日起施行"), has_time("推进产业升级")
+    (True, True, False)
+    """
+    try:
+        return bool(_time_extractor()(text, time_base=_TIME_BASE))
+    except Exception:  # jionlp raises on text it cannot read: no time read, not an error of the answer
+        return False
+
+
+_TIME_BASE = 1640995200  # relative times (今年, 6月底) are read against a fixed day, so answers do not drift
+
+
+@lru_cache(maxsize=1)
+def _time_extractor():
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+        from jionlp.algorithm.ner.time_extractor import TimeExtractor
+    # jionlp logs a traceback on the root logger for every figure it tries and fails to read as a time
+    # (680元): that is how it says "not a time", not an error of planqa's, so those records are dropped
+    logging.getLogger().addFilter(_drop_time_parser_noise)
+    return TimeExtractor()
+
+
+def _drop_time_parser_noise(record: logging.LogRecord) -> bool:
+    return not record.pathname.replace("\\", "/").endswith("jionlp/gadget/time_parser.py")
 
 
 @lru_cache(maxsize=1)

@@ -266,3 +266,12 @@ def load_questions(path: str | Path, doc_texts: Mapping[str, str] | None = None)
     if problems:
         raise QuestionFileError(problems, source=str(path))
     return questions
+
+
+def recorded_blind_scores() -> dict:
+    """The blind question set's recorded scores (``data/blind_scores.json``): each scoring once, never tuned on."""
+    path = Path(__file__).with_name("data") / "blind_scores.json"
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from functools import lru_cache
 from typing import Iterator, Sequence
 
 from langchain_core.runnables import RunnableLambda
@@ -102,6 +103,12 @@ class AnswerChain:
         t = time.perf_counter()
         hits, info = state["hits"], state["info"]
         if state["answerer"] == "llm" and "draft_text" not in state:
+            # both answerers refuse on the same evidence: what the documents cannot answer is not put to the model
+            weighed = self.assistant.extractive().assess(state["question"], hits, info)
+            if weighed.reason:
+                state["notices"].append(weighed.reason)
+                return {**state, "draft_text": REFUSAL, "refused": True, "quotes": {},
+                        "t_answer": (time.perf_counter() - t) * 1000}
             try:
                 state["draft_text"] = "".join(self._llm().stream(state["question"], hits))
             except LLMUnavailable as exc:
@@ -177,10 +184,18 @@ def _nearest(hits) -> str:
     return ("最接近的段落来自：" + "；".join(seen) + "。") if seen else ""
 
 
+@lru_cache(maxsize=1)
+def load_confidence():
+    """The shipped confidence model (read once)."""
+    from planqa.rag.answer.confidence import load
+
+    return load()
+
+
 def make_extractive(assistant) -> ExtractiveAnswerer:
     kb = assistant.kb
     periods = {d: r.meta.period for d, r in kb.docs.items()}
     return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods,
                               embedder=assistant.embedder, semantic_weight=assistant.settings.semantic_weight,
                               tokenize=kb.tokenizer.tokenize, doc_freq=kb.doc_freq, section=kb.section,
-                              doc_text=kb.doc_text, sentence_vectors=kb.sentences)
+                              doc_text=kb.doc_text, sentence_vectors=kb.sentences, confidence=load_confidence())

@@ -12,7 +12,7 @@ from planqa.corpus.text import halfwidth, normalize
 from planqa.types import TableRow
 
 HAS_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千两]+(个|项|家|所|条|万|亿|片|起|名|座|张|批)")
-UNIT_NUMBER = re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|元|人|家|个|项|所|户|公里|平方米|亩|吨|张|座|条|倍|次|天|片|起|名)")
+UNIT_NUMBER = re.compile(r"\d+(\.\d+)?\s*(%|％|万|亿|元|人|家|个|项|所|户|公里|平方米|亩|吨|张|座|条|倍|次|天|片|起|名|分)")
 _END = "。；;！!？?"
 SHORT_SENTENCE = 90
 MIN_ANSWER = 16
@@ -81,6 +81,7 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
         lo, hi = min(keep), max(keep)
         nxt = hi + 1 if hi + 1 < len(clauses) else lo - 1
         keep.add(nxt)
+    keep |= _asked_items(clauses, weights, keep)
     last = max(keep)
     if clauses[last].rstrip().endswith(("：", ":")):  # "主要预期目标是：" — the answer follows the colon
         while last + 1 < len(clauses) and sum(len(clauses[i]) for i in keep) < 2 * SHORT_SENTENCE:
@@ -94,6 +95,25 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
         if value(best_item) > 0.3:
             return best_item.strip()
     return chosen
+
+
+ITEM_MAX = 20  # a clause this short that holds a figure is one item of a list of figures (其中高城镇2.76万吨)
+
+
+def _asked_items(clauses: list[str], weights: dict[str, float], keep: set[int]) -> set[int]:
+    """The item of a list of figures, one clause each (其中高城镇2.76万吨，潭埠镇2.41万吨，…), that names what
+    the question asks about and no other item does; nothing when no single item is named.
+
+    >>> cs = ["粮食产量超过2万吨的有高城镇、潭埠镇和高村镇，", "其中高城镇2.76万吨，", "潭埠镇2.41万吨"]
+    >>> _asked_items(cs, {"高城": 1.0, "城镇": 1.0, "产量": 1.0}, {0})
+    {1}
+    """
+    items = [i for i, c in enumerate(clauses) if len(c) <= ITEM_MAX and UNIT_NUMBER.search(halfwidth(c))]
+    if len(items) < 2 or any(i in keep for i in items):
+        return set()
+    grams = {i: {g for g in weights if g in normalize(clauses[i])} for i in items}
+    named = [i for i in items if grams[i] - set().union(*(grams[j] for j in items if j != i))]
+    return {named[0]} if len(named) == 1 else set()
 
 
 def split_clauses(text: str) -> list[str]:

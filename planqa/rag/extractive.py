@@ -13,33 +13,35 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.facts import short_place
 from planqa.rag.fit import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period, others_figures,
                              period_years, phrase_share, row_years, written_years, year_conflict, year_covered)
-from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure
+from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure, measure_word
 from planqa.rag.query import QueryInfo
 from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
                                  indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
                                  question_words, scene_bigrams, term_parts, topic_bigrams)
-from planqa.rag.sections import (HEADING_MATCH, Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
-                                 section_summary, term_section, title_words)
+from planqa.rag.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
+                                 section_summary, slogan_items, term_section, title_words)
 from planqa.rag.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
+_ASKS_FIGURE = re.compile(r"多少|几|百分之")
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
-_DATE = re.compile(r"\d{4}年(\d{1,2}月)?(\d{1,2}日)?|[一二三四五六七八九十]+月")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
-FOREIGN_MAX_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
 YEAR_WEIGHT = 1.0
 NAMED_FIGURE = 0.5
 ROW_FIT = 0.2
 MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
 JOINED_WEIGHT = 0.4  # a bigram across two words (重点|打造) counts for less than one inside a word
+TITLE_WEIGHT = 0.2  # a word of the question that names a document, once retrieval has found it (not fitted)
+TITLE_MIN = 4  # a piece of a title this long is a quote of the name (静海镇…五年 are two words that happen to be in it)
 SCENE_WEIGHT = 0.5  # words of a clause that sets the scene (在党建引领共同缔造中，…) count less than the asking clause's
 CUE_WEIGHT = {"list": 0.45}  # how much the answer's shape counts beside coverage (default 0.15)
 NAMED_SECTION = 0.8  # a question that holds this much of a section's heading names that section
@@ -72,7 +74,8 @@ class ExtractiveAnswerer:
 
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
                  embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
-                 tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None, sentence_vectors=None):
+                 tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None, sentence_vectors=None,
+                 confidence=None):
         self.idf = idf
         self.sentence_vectors = sentence_vectors  # candidates' vectors stored at ingest (``SentenceVectors``)
         self.tokenize = tokenize
@@ -80,25 +83,30 @@ class ExtractiveAnswerer:
         self.embedder = embedder
         self.semantic_weight = semantic_weight
         self.semantic_top = semantic_top
-        self.refuse_threshold = refuse_threshold
+        self.refuse_threshold = refuse_threshold  # the coverage a second sentence, or a place's answer, needs
+        self.confidence = confidence  # the fitted ``Confidence``; None while its evidence is collected to fit it
         self.periods = periods or {}
         self.section = section  # (doc_id, heading path) → that section's chunks, to list its points
         self.doc_text = doc_text
         self.outline = outline  # doc_id → its heading paths, to find a section the question names
 
-    def weights(self, question: str, info: QueryInfo) -> dict[str, float]:
-        """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word."""
+    def weights(self, question: str, info: QueryInfo, titles: tuple[str, ...] = ()) -> dict[str, float]:
+        """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word, and the
+        words that name a document (北京市公共数据专区授权运营管理暂行办法从什么时候起施行) as scene-setting ones:
+        they say which document, not which of its sentences."""
         joined = joined_bigrams(question, info.places)
         scene = scene_bigrams(question, info.places)
+        named = {p[i:i + 2] for p in titles if len(p) >= TITLE_MIN for i in range(len(p) - 1)}
         w = {g: max(self.idf("#" + g), 0.2) * (JOINED_WEIGHT if g in joined else 1.0)
-             * (SCENE_WEIGHT if g in scene else 1.0) for g in content_bigrams(question, info.places)}
+             * (SCENE_WEIGHT if g in scene else 1.0) * (TITLE_WEIGHT if g in named else 1.0)
+             for g in content_bigrams(question, info.places)}
         w.update({str(y): YEAR_WEIGHT for y in info.years if y >= 2000})
         return w
 
-    def read(self, question: str, info: QueryInfo) -> Ask:
+    def read(self, question: str, info: QueryInfo, hits: list[Hit] = ()) -> Ask:
         qtype = question_type(question)
         number = qtype == "number"
-        return Ask(qtype, question_tense(question), self.weights(question, info),
+        return Ask(qtype, question_tense(question), self.weights(question, info, self.titles_named(question, hits)),
                    count=asked_count(question), term=defined_term(question),
                    phrase=indicator_phrase(question, info.places),
                    measure=(asked_unit(question) or implied_measure(question, info.places)) if number else "",
@@ -140,7 +148,7 @@ class ExtractiveAnswerer:
         elif qtype == "list":
             cue = list_cue(u.text, ask.head, count)
         elif qtype == "when":
-            cue = 1.0 if _DATE.search(halfwidth(u.text)) else 0.0
+            cue = 1.0 if has_time(halfwidth(u.text)) else 0.0
         if term and any(defines(u.text, part) for part in {term, *term_parts(term)}):
             cue += 2.0  # 一带：以南运河为骨架… answers 什么是“一带”
         # plans review the last period and set targets for the next: match the question's tense
@@ -151,7 +159,19 @@ class ExtractiveAnswerer:
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
-        ask = self.read(question, info)
+        state = self.assess(question, hits, info)
+        if state.reason:
+            return Draft(REFUSAL, {}, True, state.reason)
+        ask, units, reader = state.ask, state.units, state.reader
+        if len(_place_groups(info, hits)) > 1:
+            return self._per_place(question, ask, units, info, hits, reader)
+        draft = self._compose(question, ask, units, hits, info, reader)
+        return Draft(draft.text, draft.quotes, False, "", tuple(reader.extra))
+
+    def assess(self, question: str, hits: list[Hit], info: QueryInfo) -> "Assessment":
+        """The question read, its candidates ranked and filtered, the evidence about the best of them, and
+        why the documents do not answer it ('' when they do)."""
+        ask = self.read(question, info, hits)
         qtype, phrase = ask.qtype, ask.phrase
         units = candidates(hits, info)
         for u in units:
@@ -181,17 +201,22 @@ class ExtractiveAnswerer:
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
             named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
-                                         topic_bigrams(question, info.places + self.titles_named(question, hits)))[1]
-        reason = self.refusal_reason(dated, info, hits, ask, self.foreign_words(question, info), named_section)
-        if reason:
-            if units and not dated:
-                reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
-            return Draft(REFUSAL, {}, True, reason)
-        units = dated
-        if len(_place_groups(info, hits)) > 1:
-            return self._per_place(question, ask, units, info, hits, reader)
-        draft = self._compose(question, ask, units, hits, info, reader)
-        return Draft(draft.text, draft.quotes, False, "", tuple(reader.extra))
+                                         topic_bigrams(question, info.places + self.titles_named(question, hits)),
+                                         list_heads(question))[1]
+        state = Assessment(ask, dated, reader)
+        state.reason = self.kb_refusal(dated, info, hits, ask, question)
+        if units and not dated:
+            state.reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
+        if state.reason:
+            return state
+        dropped = 1.0 - len(dated) / len(units)
+        state.evidence, why = self.evidence(question, dated, info, ask, named_section, dropped)
+        if self.confidence is not None:
+            state.confidence = self.confidence.probability(state.evidence)
+            if self.confidence.refuses(state.confidence):
+                worst = self.confidence.against(state.evidence, tuple(why))
+                state.reason = why.get(worst, _WEAK) + f"（置信度 {state.confidence:.2f}）"
+        return state
 
     def _compose(self, question: str, ask: Ask, units: list[Unit], hits: list[Hit], info: QueryInfo,
                  reader: Reader) -> Draft:
@@ -204,6 +229,19 @@ class ExtractiveAnswerer:
             section = term_section(ask.term, [hits[u.n - 1] for u in units])
             listed = section_list(section, reader, qtype == "summary") if section else None
             if listed:  # 三、优化“三片” with （一）北部智造片区 … says what “三片” are
+                return listed
+            # the slogan quoted first (“三线一网”…中的“三线”和“一网”), and the parts asked of it: those quoted or
+            # counted after it (构建“一核三板块”格局，其中的三个板块是什么), else all
+            slogan = next((t for t in re.findall(r"“([^”]{2,12})”", question) if len(term_parts(t)) > 1), ask.term)
+            parts, rest = term_parts(slogan), question.replace(slogan, "")
+            asked = [p for p in parts if len(parts) > 1 and (f"“{p}”" in rest or _asks_part(rest, p))]
+            listed = slogan_items(asked or parts, hits, reader, slogan)
+            if listed:  # “一核三板块”… 做强…核心区。做优东部经开区板块… says what they are
+                return listed
+        elif qtype != "number" and _WHAT_ARE.search(question):
+            slogan = _NUMBERED_SLOGAN.search(question)  # 五大行动分别是什么, unquoted
+            listed = slogan_items([slogan.group(0)], hits, reader) if slogan else None
+            if listed:
                 return listed
         if qtype in ("list", "summary"):
             listed = self._listed(question, units, weights, hits, qtype, reader,
@@ -221,14 +259,15 @@ class ExtractiveAnswerer:
         return Draft(text, quotes_of(chosen, hits), False, "")
 
     def _listed(self, question: str, units: list[Unit], weights: dict[str, float], hits: list[Hit], qtype: str,
-                reader: Reader, topic: list[str] = (), head: str = "") -> Draft | None:
+                reader: Reader, topic: list[str] | None = None, head: str = "") -> Draft | None:
         """A section's points: the section the question names by its heading, or the items that the best
         sentence announces (主要目标是：)."""
         generic = not head or head.endswith(LIST_HEADS)  # 哪些措施, 哪几个方面: the points of a section
         # the enumeration asked for (哪几大产业) may stand in one sentence, unless the question names the section
         inline = qtype == "list" and not generic and bool(units) and units[0].cue >= 1.0
         docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:1]))
-        section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic)
+        section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic,
+                                    list_heads(question))
         if qtype == "summary" and not any(w in question for w in LIST_HEADS) and cov < NAMED_SECTION:
             return None  # 总体思路是什么 is said in a sentence, not by a section's outline
         if section is not None and not generic and normalize(head) not in normalize(section[1][-1]) \
@@ -275,6 +314,40 @@ class ExtractiveAnswerer:
                 out.append(tok)
         return out
 
+    def unnamed_in_documents(self, question: str, info: QueryInfo) -> list[str]:
+        """Words of a figure question that the documents it is about never write (研发投入 asked of a
+        bulletin that has no 研发; 年薪补贴 of a policy that gives 安家补贴): the figure is not stated there.
+
+        The words are jieba's nouns and abbreviations, and the word the figure is asked of (注册资本上限是多少
+        → 上限); a word counts as written when any of its character pairs is, or its first character with a
+        later one, the way Chinese abbreviates (播种面积 → 播面, 规模以上 → 规上).
+        """
+        if not info.docs or self.doc_text is None:
+            return []
+        import jieba.posseg as pseg
+
+        nouns(question)  # jieba loaded quietly
+        text = normalize("".join(self.doc_text(d) for d in info.docs))
+        # only the clauses that ask for the figure (…总占地面积和涉及人口大约是多少): the others set the scene
+        asking = "，".join(c for c in re.split(r"[，,；;？?。]", question) if _ASKS_FIGURE.search(c))
+        words = list(pseg.cut(content_text(asking, info.places)))
+        asked = {words[i - 1].word for i, w in enumerate(words) if i and w.word in ("是", "为")
+                 and i + 1 < len(words) and words[i + 1].word.strip() == ""  # content_text blanks 多少
+                 and words[i - 1].flag[:1] in ("n", "v")}  # 上限是多少, not 大约是多少
+        out = []
+        for w in words:
+            tok = w.word
+            if len(tok) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", tok) or set(tok) <= _MEASURE_CHARS:
+                continue
+            if not (w.flag in ("n", "nz", "j") or tok in asked):
+                continue
+            if len(tok) == 2 and measure_word(tok):
+                continue  # 比例, 收入: how a figure is stated (达到全镇总人口的48%), not a thing asked about
+            if all(normalize(tok[i:i + 2]) not in text for i in range(len(tok) - 1)) \
+                    and not any(tok[0] + c in text for c in tok[2:]):  # 播种面积 written 播面, 规模以上 规上
+                out.append(tok)
+        return out
+
     def _add_semantic(self, question: str, units: list[Unit]) -> None:
         """Re-score the lexically best sentences with embedding similarity to the question."""
         if self.embedder is None or not self.semantic_weight or not units:
@@ -285,7 +358,8 @@ class ExtractiveAnswerer:
         vecs = (self.sentence_vectors.vectors_for(texts) if self.sentence_vectors is not None
                 else self.embedder.embed_documents(texts))
         for u, sim in zip(head, vecs @ q):
-            u.score += self.semantic_weight * float(sim)
+            u.semantic = float(sim)
+            u.score += self.semantic_weight * u.semantic
         head.sort(key=lambda u: -u.score)
         units[: len(head)] = head
 
@@ -295,9 +369,9 @@ class ExtractiveAnswerer:
         titles = [h.chunk.title for h in hits] + [t for h in hits for t in h.chunk.headings[:1] if is_doc_title(t)]
         return title_words(halfwidth(question), titles)
 
-    def refusal_reason(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask,
-                       foreign: list[str] = (), named_section: float = 0.0) -> str:
-        qtype, phrase = ask.qtype, ask.phrase
+    def kb_refusal(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask, question: str = "") -> str:
+        """What the knowledge base settles: no candidate, a place, report or year asked that no document holds,
+        or a figure of a thing the documents asked about never write."""
         if not units:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
@@ -305,8 +379,6 @@ class ExtractiveAnswerer:
         inner = [p for p in inner_places(info, hits) if not any(p in h.chunk.text for h in hits)]
         if inner:  # 梅岭区东湖镇: a town inside a district that has a document, but none of its own, nor a word of it
             return f"知识库中没有关于{inner[0]}的文档"
-        if foreign and units and units[0].coverage < FOREIGN_MAX_COVERAGE:
-            return f"文档中没有提到“{foreign[0]}”"
         named = [h for h in hits if not info.docs or h.chunk.doc_id in info.docs]
         missing = [y for y in info.report_years if not any(
             f"{y}年" in normalize(h.chunk.title) or self.periods.get(h.chunk.doc_id, "").startswith(str(y))
@@ -316,24 +388,44 @@ class ExtractiveAnswerer:
         uncovered = [y for y in ask.years if not year_covered(y, named, self.periods)]
         if uncovered:
             return f"文档中没有关于{uncovered[0]}年的内容"
-        best = units[0]
-        if best.coverage < self.refuse_threshold and named_section < HEADING_MATCH:
-            return "最相关的句子与问题的关键信息不符"
-        if qtype == "when" and not any(_DATE.search(halfwidth(u.text)) for u in units[:5]
-                                       if u.coverage >= self.refuse_threshold):
-            return "相关段落中没有所问的时间"  # 哪一年建成 is not answered by a sentence without a date
-        numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
-        if qtype == "number" and not any(u.coverage >= self.refuse_threshold for u in numeric):
-            return "相关段落中没有所问的数字"
-        # a figure is asked for by name (商品销售总额, 养老床位): that name must be in the passage found
-        if qtype == "number" and len(phrase) >= 3 and \
-                max((phrase_share(phrase, u.text) for u in numeric), default=0.0) < 0.6:
-            return f"文档中没有“{phrase}”的相关数字"
-        # 多少亿元 is not answered by a growth rate, nor 多少张床位 by a count of something else
-        if ask.measure and not ask.facets and not any(
-                self.fits_measure(u, ask) for u in numeric if u.coverage >= self.refuse_threshold):
-            return f"相关段落中没有所问单位的“{phrase or '所问'}”数字"
+        foreign = self.foreign_words(question, info)
+        if foreign and units[0].coverage < FOREIGN_COVERAGE:  # a thing no document of the corpus writes
+            return f"文档中没有提到“{foreign[0]}”"
+        unnamed = self.unnamed_in_documents(question, info) if ask.qtype == "number" else []
+        if unnamed:  # 万载县规模以上工业企业研发投入: the county's bulletin never writes 研发
+            return f"文档中没有提到“{unnamed[0]}”"
         return ""
+
+    def evidence(self, question: str, units: list[Unit], info: QueryInfo, ask: Ask, named_section: float = 0.0,
+                 dropped: float = 0.0) -> tuple[dict[str, float], dict[str, str]]:
+        """The graded evidence that the best candidates answer the question (``confidence.FEATURES``), and
+        for each piece that can speak against it, what to tell the user when it does."""
+        qtype, phrase = ask.qtype, ask.phrase
+        number = qtype == "number"
+        best = units[0]
+        numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
+        enough = [u for u in numeric if u.coverage >= self.refuse_threshold]
+        ev = {"coverage": best.coverage, "second_coverage": units[1].coverage if len(units) > 1 else 0.0,
+              "semantic": best.semantic, "section": named_section, "dropped": dropped,
+              "numeric_coverage": max((u.coverage for u in numeric), default=0.0) if number else best.coverage,
+              # a figure asked by name (商品销售总额, 养老床位): how much of the name the passages found hold
+              "named_share": max((phrase_share(phrase, u.text) for u in numeric), default=0.0)
+              if number and len(phrase) >= 3 else 1.0,
+              # 多少亿元 is not answered by a growth rate, nor 多少张床位 by a count of something else
+              "measure_fit": float(any(self.fits_measure(u, ask) for u in enough))
+              if number and ask.measure and not ask.facets else 1.0,
+              "q_number": float(number), "q_list": float(qtype == "list"), "q_summary": float(qtype == "summary"),
+              "q_short": float(qtype in ("who", "when"))}
+        ev.update({"weak": float(best.coverage < self.refuse_threshold),
+                   "numeric_weak": float(number and ev["numeric_coverage"] < self.refuse_threshold),
+                   "named_missing": float(ev["named_share"] < NAMED_SHARE)})
+        why = {"coverage": _WEAK, "second_coverage": _WEAK, "semantic": _WEAK, "section": _WEAK, "weak": _WEAK,
+               "numeric_weak": "相关段落中没有所问的数字", "named_missing": f"文档中没有“{phrase}”的相关数字",
+               "numeric_coverage": "相关段落中没有所问的数字",
+               "named_share": f"文档中没有“{phrase}”的相关数字",
+               "measure_fit": f"相关段落中没有所问单位的“{phrase or '所问'}”数字",
+               "dropped": "相关段落说的是别的年份或地方"}
+        return ev, why
 
     def key_words(self, question: str, info: QueryInfo) -> list[str]:
         """The question's words that are rare enough to tell passages apart."""
@@ -371,7 +463,10 @@ class ExtractiveAnswerer:
                 adds = bool(norm_numbers(compose_unit(u, qtype, weights or {}, hits)) - shown)
             else:
                 held = {w for c in chosen for w in words if w in normalize(c.text)}
-                adds = any(w in normalize(u.text) and w not in held for w in words)
+                # a word of its own document's title (《江西省促进数字经济…政策措施》已经省政府同意) names the
+                # document, not what this sentence adds
+                title = normalize(hits[u.n - 1].chunk.title) if hits else ""
+                adds = any(w in normalize(u.text) and w not in held and w not in title for w in words)
             if adds:
                 chosen.append(u)
         chosen.sort(key=lambda u: (u.n, u.index))
@@ -394,6 +489,40 @@ class ExtractiveAnswerer:
         if not quotes:
             return Draft(REFUSAL, {}, True, "各地文档中都没有找到相关内容")
         return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
+
+
+_NUMBERED_SLOGAN = re.compile(r"[二三四五六七八九十]大[\u4e00-\u9fff]{2}")
+_WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么|指什么|指的是什么")
+
+
+def _asks_part(question: str, part: str) -> bool:
+    """The question asks for this part of a slogan alone (其中的三个板块 → 三板块)."""
+    m = re.match(r"([一二两三四五六七八九十\d]+)(.+)", part)
+    return bool(m) and re.search(re.escape(m.group(1)) + r"[\u4e00-\u9fff]?" + re.escape(m.group(2)), question) \
+        is not None and normalize(part) != normalize(question)
+
+
+def list_heads(question: str) -> tuple[str, ...]:
+    """The words of the question that say what kind of list it wants (方面, 内容, 措施 …)."""
+    return tuple(w for w in LIST_HEADS if w in question)
+
+
+_WEAK = "最相关的句子与问题的关键信息不符"
+NAMED_SHARE = 0.6  # the share of an indicator's name a passage must hold to be about it (商品销售总额)
+FOREIGN_COVERAGE = 0.5  # a question about a thing the corpus never names, unless the rest matches well
+
+
+@dataclass
+class Assessment:
+    """A question read and weighed: its candidates (most likely first), the evidence about the best of
+    them, the fitted confidence, and why the documents do not answer it ('' when they do)."""
+
+    ask: Ask
+    units: list[Unit]
+    reader: Reader
+    reason: str = ""
+    evidence: dict[str, float] = field(default_factory=dict)
+    confidence: float = 1.0
 
 
 def _next_to(u: Unit, best: Unit, hits: list[Hit]) -> bool:

@@ -76,6 +76,15 @@ def implied_measure(question: str, places: tuple[str, ...] = ()) -> str:
     return next((m for m, pattern in _IMPLIED if pattern.search(phrase)), "")
 
 
+def measure_word(word: str) -> str:
+    """The measure a word of an indicator states its figure in (比例 → percent, 收入 → money), else ''.
+
+    >>> measure_word("比例"), measure_word("总人口"), measure_word("上限")
+    ('percent', 'people', '')
+    """
+    return next((m for m, pattern in _IMPLIED if pattern.search(word)), "")
+
+
 _FACET_SPLIT = re.compile(r"([？?；;，,])|以及|、|(?<=[\u4e00-\u9fff])[和及](?=[\u4e00-\u9fff])|"
                           r"(?<=[\u4e00-\u9fff])(与)(?=[\u4e00-\u9fff])")
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from planqa.corpus.kinds import forwarded_titles
 from planqa.corpus.metadata import is_part_title
-from planqa.corpus.text import normalize
+from planqa.corpus.text import cn_number, normalize
 from planqa.rag.units import Draft, Unit, cite, span_text
 from planqa.types import Chunk, Hit
 
@@ -169,23 +169,60 @@ def is_doc_title(heading: str) -> bool:
     return is_part_title(heading) or bool(forwarded_titles(heading))
 
 
-def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], topic: list[str] = ()
-                 ) -> tuple[tuple[str, tuple[str, ...]] | None, float]:
+def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], topic: list[str] | None = None,
+                 heads: tuple[str, ...] = ()) -> tuple[tuple[str, tuple[str, ...]] | None, float]:
     """The section (document, heading path) whose own heading holds most of the question's content
-    (``topic``: the bigrams that say what about, when given), with that share."""
-    if topic:
-        weights = {g: w for g, w in weights.items() if g in topic}
-    total = sum(weights.values()) or 1.0
+    (``topic``: the bigrams that say what about, when given), with that share.
+
+    A question whose topic is only the document it names (万载县安全生产考评办法包括哪几方面内容) asks
+    for the section headed by the kind of list it wants (``heads``: 内容, 措施 …): one of them is enough.
+    """
+    if topic is not None and not topic and heads:
+        weights = {w: 1.0 for w in heads}
+        total = 1.0
+    else:
+        if topic:
+            weights = {g: w for g, w in weights.items() if g in topic}
+        total = sum(weights.values()) or 1.0
     best, best_cov = None, HEADING_MATCH - 1e-9
     for doc_id, headings in paths:
         for depth in range(len(headings), 0, -1):  # deeper first: the narrowest section wins a tie
             heading = normalize(heading_title(headings[depth - 1]))
             if _TITLE_LIKE.search(heading) or len(heading) > 40 or is_doc_title(headings[depth - 1]):
                 continue  # the document's own title read as a heading is not a section of it
-            cov = sum(w for g, w in weights.items() if g in heading) / total
+            cov = min(sum(w for g, w in weights.items() if g in heading) / total, 1.0)
             if cov > best_cov:
                 best, best_cov = (doc_id, headings[:depth]), cov
+    parent = _shared_parent(paths, weights, total)
+    if parent is not None and parent[1] >= best_cov:
+        return parent
     return best, best_cov
+
+
+SIBLINGS_MIN = 3  # this many sibling sections that each hold the topic make an enumeration of it
+
+
+def _shared_parent(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, float], total: float
+                   ) -> tuple[tuple[str, tuple[str, ...]], float] | None:
+    """The section whose subsections are, nearly all, about the question's topic (一、支持数字产业集群发展
+    … 八、支持…: the eight 支持 measures of a policy): it, with the share its weakest matching child holds.
+
+    >>> paths = [("d", ("政策", f"{n}、支持{t}")) for n, t in zip("一二三", ("产业集群", "上云用数", "人才引进"))]
+    >>> _shared_parent(paths + [("d", ("政策", "四、附则"))], {"支持": 1.0}, 1.0)
+    (('d', ('政策',)), 1.0)
+    """
+    children: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for doc_id, headings in paths:
+        for depth in range(1, len(headings)):
+            children.setdefault((doc_id, headings[:depth]), set()).add(headings[depth])
+    best = None
+    for parent, kids in children.items():
+        shares = sorted((sum(w for g, w in weights.items() if g in normalize(heading_title(k))) / total
+                         for k in kids), reverse=True)
+        held = [x for x in shares if x >= HEADING_MATCH]
+        if len(held) >= SIBLINGS_MIN and len(held) >= 2 * len(kids) / 3 and (best is None or held[-1] > best[1]):
+            best = (parent, min(held[-1], 1.0))
+    return best
 
 
 def term_section(term: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
@@ -213,6 +250,72 @@ def section_list(section: tuple[str, tuple[str, ...]], reader: Reader, summary: 
         return _subsections(subs, paras, path, reader, summary)
     items = [(p, lead(p.text)) for p in paras if len(p.chunk.headings) == len(path)]
     return _leads([(p, ld) for p, ld in items if ld and not _is_heading(p)], reader)
+
+
+_SLOGAN_PART = re.compile(r"([一二两三四五六七八九十]+|\d+)(?:大|个|条|项)?([\u4e00-\u9fff]{1,3})$")
+_OPENING = re.compile(r"[^，,：:；;。！？!?]+")
+SLOGAN_MAX = 12  # a slogan numbers a few parts (一核三板块, 五大行动), not dozens
+
+
+def slogan_items(parts: list[str], hits: list[Hit], reader: Reader, term: str = "") -> Draft | None:
+    """What the numbered parts of a slogan stand for, when the sentences after its mention open with them
+    (构建“一核三板块”格局。做强梅岭湖新城核心区…做优东部经开区板块…做美南部生态文旅板块…): for each part
+    (三板块 → three openings that hold 板块) the first sentences after the mention whose opening clause
+    holds the part's noun. None unless every part is found with exactly its number of items.
+
+    Only sentence openings that end with the part's noun count: that is where a plan names what it sets
+    out to build, and a noun met in passing (以项目支撑片区发展) is not one of the parts.
+    """
+    specs = []
+    for part in parts:
+        m = _SLOGAN_PART.match(part)
+        n = cn_number(m.group(1)) if m and not m.group(1).isdigit() else (int(m.group(1)) if m else None)
+        if not n or n > SLOGAN_MAX:
+            return None
+        specs.append((n, m.group(2)))
+    said = normalize(term or "".join(parts))
+    for mention in dict.fromkeys(h.chunk for h in hits if h.chunk.kind == "text" and said in normalize(h.chunk.text)):
+        found = _openings(mention, term or "".join(parts), specs, reader)
+        if found is not None:
+            break
+    else:
+        return None
+    items, spans = [], {}
+    for _, p, clause in sorted((x for f in found for x in f), key=lambda x: x[0]):
+        n = reader.number(p.chunk)
+        items.append(f"{clause}[{n}]")
+        spans.setdefault(n, []).append(clause)
+    quotes = {n: span_text(reader.chunk_of(n).text, cs[0], cs[-1]) for n, cs in spans.items()}
+    return Draft("；".join(items) + "。", quotes, False, "")
+
+
+def _openings(mention: Chunk, said: str, specs: list[tuple[int, str]], reader: Reader
+              ) -> list[list[tuple[int, Paragraph, str]]] | None:
+    """The sentence openings after ``said`` in ``mention``'s section that hold each part's noun, or None."""
+    at = mention.start + max(mention.text.find(said), 0)
+    found: list[list[tuple[int, Paragraph, str]]] = [[] for _ in specs]
+    for p in reader.paragraphs(mention.doc_id, mention.headings):
+        if p.chunk.headings != mention.headings:
+            break
+        pos = 0
+        for sentence in re.findall(r"[^。！？!?]+[。！？!?]?", p.text):
+            start, pos = p.chunk.start + p.offset + pos, pos + len(sentence)
+            if start + len(sentence) <= at:
+                continue
+            opening = _OPENING.match(sentence.strip())
+            if not opening or normalize(said) in normalize(sentence):
+                continue
+            clause = opening.group(0).strip()
+            if "、" in clause:
+                continue  # 抓住民生线、互助线、文化线 names all the parts at once, not one of them
+            # the part's noun ends the opening (做优北部产业片, 做强…核心区), as the thing it sets out to build
+            k = next((i for i, (n, head) in enumerate(specs)
+                      if head in clause[-len(head) - 2:] and len(found[i]) < n), None)
+            if k is not None and len(clause) <= 2 * LEAD_MAX:
+                found[k].append((start, p, clause))
+        if all(len(f) == n for f, (n, _) in zip(found, specs)):
+            return found
+    return None
 
 
 def section_summary(section: tuple[str, tuple[str, ...]], reader: Reader, limit: int = 160) -> Draft | None:

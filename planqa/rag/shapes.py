@@ -72,6 +72,9 @@ FACET_TOP = 12
 GENERIC_FACET = 1.5  # a facet none of whose words is rarer than this names nothing of its own
 
 
+_YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[—–\-－~～至到]\s*(?:19|20)\d\d)?\s*年?")
+
+
 def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, float],
                  hits: list[Hit]) -> Draft | None:
     """One clause per thing asked (A和B分别是多少), each cited, in document order.
@@ -94,8 +97,8 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
                 continue
             pieces = [compose_unit(u, "number", weights, hits)] if u.row is not None else _clauses(u.text)
             for i, piece in enumerate(pieces):
-                if not HAS_NUMBER.search(piece):
-                    continue
+                if not HAS_NUMBER.search(_YEARS.sub("", piece)):
+                    continue  # a year or a plan period (2023—2025年) is not the figure asked
                 said = row_years(u.row.cells) if u.row is not None else written_years(u.text)
                 if years and said and not said & set(years):
                     continue  # 到2025年降到32 does not say what 2020 stood at

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.structure import is_block_line
 from planqa.corpus.text import normalize, sentence_spans, soft_breaks
-from planqa.rag.compose import enumeration_items, key_clauses, render_row, with_enumeration
+from planqa.rag.compose import UNIT_NUMBER, enumeration_items, key_clauses, render_row, with_enumeration
 from planqa.rag.query import QueryInfo
 from planqa.types import Hit, TableRow
 
@@ -28,6 +28,7 @@ class Unit:
     coverage: float = 0.0
     tense_fit: float = 0.0
     cue: float = 0.0  # how well its shape fits the question (a figure, an enumeration of the asked kind …)
+    semantic: float = 0.0  # embedding similarity to the question (the lexically best candidates only)
     found: frozenset = field(default_factory=frozenset)
     raw: str = ""  # the passage text as written, when ``text`` joins wrapped lines
 
@@ -148,8 +149,15 @@ def candidates(hits: list[Hit], info: QueryInfo) -> list[Unit]:
         sents = tuple(unwrap(c.text[a:b]).strip("*# ") for a, b in spans)
         out.extend(Unit(n, s, None, i, sents, raw=c.text[a:b] if "\n" in c.text[a:b] else "")
                    for i, (s, (a, b)) in enumerate(zip(sents, spans))
-                   if len(s) >= 6 and not is_heading_line(s, h) and not _is_title(s, c.title))
+                   if len(s) >= 6 and (not is_heading_line(s, h) or FIGURE_HEADING.search(s))
+                   and not _is_title(s, c.title))
     return out
+
+
+
+# a heading that states its own figure — a scored item of an assessment (（二）隐患排查治理（30分）), a project
+# with its investment — is the only place that figure stands, so it is a candidate like a sentence
+FIGURE_HEADING = re.compile(r"[（(][^（）()]*" + UNIT_NUMBER.pattern + r"[^（）()]*[）)]$")
 
 
 def _is_title(sentence: str, title: str) -> bool:

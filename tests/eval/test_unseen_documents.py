@@ -108,3 +108,56 @@ def test_a_county_and_its_city_are_each_answered_from_their_own_bulletin(unseen)
         "wanzai_county_2022_statistical_bulletin.txt", "yichun_city_2022_statistical_bulletin.txt"}
     city = assistant.ask("宜春市2022年地区生产总值是多少？")
     assert "242.4" not in city.text  # the county's figure in the city's bulletin is not the city's
+
+
+def test_a_figure_that_stands_only_in_a_heading_is_an_answer(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("考评办法里事故控制这一项占多少分？")
+    assert not answer.refused and "40分" in answer.text
+    assert any("（四）事故控制（40分）" in c.quote for c in answer.citations)
+
+
+def test_what_a_document_consists_of_is_its_section_of_that_kind(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("万载县乡镇安全生产考评包括哪几方面内容？")
+    assert not answer.refused
+    for item in ("组织领导", "隐患排查治理", "宣传教育培训", "事故控制"):
+        assert item in answer.text
+
+
+def test_one_item_of_a_list_of_figures_is_the_one_asked(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("万载县2022年潭埠镇的粮食产量是多少？")
+    assert "2.41万吨" in answer.text and "2.76" not in answer.text and "2.08" not in answer.text
+
+
+def test_the_document_named_in_the_question_does_not_pick_the_sentence(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("北京市公共数据专区授权运营管理暂行办法从什么时候起施行？")
+    assert "2023年8月1日" in answer.text and "印发给你们" not in answer.text
+
+
+def test_a_policy_s_measures_are_its_sibling_headings(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("江西省对数字经济有哪些支持政策？")
+    assert not answer.refused
+    for item in ("支持数字产业集群发展", "支持企业上云用数", "支持数字人才引进", "支持数据要素市场培育"):
+        assert item in answer.text
+
+
+def test_a_figure_of_a_thing_the_document_never_names_is_refused(unseen):
+    assistant, _, _ = unseen
+    assert assistant.ask("万载县2022年外贸出口额是多少亿元？").refused  # the bulletin has no 出口 at all
+    answer = assistant.ask("万载县2022年规模以上工业企业有多少户？")  # what it does say is still answered
+    assert not answer.refused and "186户" in answer.text
+
+
+def test_a_numbered_slogan_is_expanded_from_the_sentences_that_open_with_its_parts(unseen):
+    assistant, _, _ = unseen
+    whole = assistant.ask("梅岭区“一核三板块”具体指什么？")
+    for part in ("梅岭湖新城核心区", "东部经开区板块", "南部生态文旅板块", "西部现代农业板块"):
+        assert part in whole.text
+    one = assistant.ask("“一核三板块”里的三个板块分别是哪些？")
+    assert "核心区" not in one.text and "西部现代农业板块" in one.text
+    actions = assistant.ask("桐湾街道五大行动是什么？")
+    assert actions.text.count("行动") >= 5 and "治理安街行动" in actions.text

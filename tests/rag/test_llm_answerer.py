@@ -103,3 +103,12 @@ def test_an_echoed_api_key_never_reaches_a_notice(tmp_index, llm, monkeypatch):
     notices = " ".join(answer.notices)
     assert "LLM 服务不可用" in notices and "401" in notices
     assert "0123456789abcdef" not in notices and "sk-test" not in notices
+
+
+def test_what_the_documents_cannot_answer_is_not_put_to_the_model(tmp_index, llm):
+    """Both answerers refuse on the same evidence: a year the documents hold nothing of never reaches the LLM."""
+    assistant = _assistant(tmp_index, llm.base_url)
+    before = len(llm.requests)
+    answer = assistant.ask("测试街道2040年绿化覆盖率目标是多少？")
+    assert answer.refused and len(llm.requests) == before
+    assert any("2040" in n for n in answer.notices)

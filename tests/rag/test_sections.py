@@ -99,3 +99,52 @@ def test_real_inline_enumeration_beats_the_chapter_outline(bundled_assistant):
     answer = bundled_assistant.ask("静海镇要构建的现代产业体系由哪几大产业组成？")
     assert "现代物流业、高端商务业、现代商贸业、高端制造业" in answer.text
     assert len(answer.citations) == 1
+
+
+SCORED = ("测试县2023年度安全生产工作考核办法\n\n一、考核对象\n\n各乡镇人民政府。\n\n二、考核内容及分值\n\n"
+          "（一）组织领导（20分）\n\n　　1.每季度研究一次安全生产工作（10分）。\n　　2.配备专职监管人员（10分）。\n\n"
+          "（二）应急管理（30分）\n\n　　1.每年组织应急演练不少于2次（15分）。\n　　2.编制应急预案并备案（15分）。\n\n"
+          "（三）事故控制（50分）\n\n　　全年未发生较大生产安全事故的，得50分。\n\n"
+          "三、结果运用\n\n　　考核不合格的，由县政府约谈其主要负责人。\n")
+
+
+def test_scored_headings_answer_their_score_and_make_the_outline(tmp_path, bundled_assistant):
+    assistant = _small(tmp_path, bundled_assistant, SCORED)
+    score = assistant.ask("应急管理一项占多少分？")
+    assert "30分" in score.text and any("（二）应急管理（30分）" in c.quote for c in score.citations)
+    outline = assistant.ask("测试县安全生产工作考核办法包括哪几方面内容？")
+    assert not outline.refused
+    assert all(t in outline.text for t in ("组织领导", "应急管理", "事故控制"))
+
+
+def test_a_question_about_a_whole_document_matches_the_section_of_its_list_kind():
+    from planqa.rag.sections import best_section
+
+    paths = [("d", ("一、考核对象",)), ("d", ("二、考核内容及分值",))]
+    weights = {"考核": 0.2, "内容": 1.0, "方面": 1.0}
+    assert best_section(paths, weights, [], ("方面", "内容")) == (("d", ("二、考核内容及分值",)), 1.0)
+    assert best_section(paths, weights, [], ())[0] is None  # without the kind, the name alone matches nothing
+
+
+def test_only_a_heading_with_a_figure_in_brackets_is_a_candidate():
+    from planqa.rag.units import FIGURE_HEADING
+
+    assert FIGURE_HEADING.search("（二）隐患排查治理（30分）")
+    assert FIGURE_HEADING.search("10. 卫生院迁建工程（总投资1.1亿元）")
+    assert not FIGURE_HEADING.search("江西省数字产业集群培育行动计划（2023—2025年）")
+    assert not FIGURE_HEADING.search("（二）隐患排查治理")
+
+
+SLOGAN = ("测试街道国民经济和社会发展第十四个五年规划\n\n第一章 空间布局\n\n"
+          "坚持统筹发展，构建“一轴两片”空间格局。以项目支撑片区发展。\n\n"
+          "做强滨河发展轴，串联主要功能区。做优北部产业片，集聚先进制造业。做美南部生活片，完善公共服务。\n\n"
+          "第二章 产业发展\n\n推进产业升级。\n")
+
+
+def test_a_slogan_s_parts_are_the_openings_after_it(tmp_path, bundled_assistant):
+    assistant = _small(tmp_path, bundled_assistant, SLOGAN)
+    answer = assistant.ask("“一轴两片”指的是什么？")
+    assert answer.text.startswith("做强滨河发展轴")
+    assert "做优北部产业片" in answer.text and "做美南部生活片" in answer.text
+    assert "以项目支撑片区发展" not in answer.text  # a noun met in passing is no part
+    assert all(c.quote in assistant.kb.doc_text(c.chunk.doc_id) for c in answer.citations)
