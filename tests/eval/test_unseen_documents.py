@@ -117,12 +117,16 @@ def test_a_figure_that_stands_only_in_a_heading_is_an_answer(unseen):
     assert any("（四）事故控制（40分）" in c.quote for c in answer.citations)
 
 
-def test_what_a_document_consists_of_is_its_section_of_that_kind(unseen):
+@pytest.mark.parametrize("question, items", [
+    # a question about a whole document's contents: its section of that kind (二、考评内容及分值)
+    ("万载县乡镇安全生产考评包括哪几方面内容？", ("组织领导", "隐患排查治理", "宣传教育培训", "事故控制")),
+    # a policy's measures: its sibling 支持… articles
+    ("江西省对数字经济有哪些支持政策？", ("支持数字产业集群发展", "支持企业上云用数", "支持数字人才引进", "支持数据要素市场培育")),
+])
+def test_a_list_made_of_section_headings(unseen, question, items):
     assistant, _, _ = unseen
-    answer = assistant.ask("万载县乡镇安全生产考评包括哪几方面内容？")
-    assert not answer.refused
-    for item in ("组织领导", "隐患排查治理", "宣传教育培训", "事故控制"):
-        assert item in answer.text
+    answer = assistant.ask(question)
+    assert not answer.refused and all(item in answer.text for item in items)
 
 
 def test_one_item_of_a_list_of_figures_is_the_one_asked(unseen):
@@ -135,14 +139,6 @@ def test_the_document_named_in_the_question_does_not_pick_the_sentence(unseen):
     assistant, _, _ = unseen
     answer = assistant.ask("北京市公共数据专区授权运营管理暂行办法从什么时候起施行？")
     assert "2023年8月1日" in answer.text and "印发给你们" not in answer.text
-
-
-def test_a_policy_s_measures_are_its_sibling_headings(unseen):
-    assistant, _, _ = unseen
-    answer = assistant.ask("江西省对数字经济有哪些支持政策？")
-    assert not answer.refused
-    for item in ("支持数字产业集群发展", "支持企业上云用数", "支持数字人才引进", "支持数据要素市场培育"):
-        assert item in answer.text
 
 
 def test_a_figure_of_a_thing_the_document_never_names_is_refused(unseen):
