@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from planqa.corpus.text import halfwidth, normalize
 from planqa.rag.citations import verify
-from planqa.rag.compose import UNIT_NUMBER
+from planqa.rag.answer.compose import UNIT_NUMBER
 from planqa.rag.comparison import compare
 from planqa.rag.facts import DocView, Fact, clause, resolve_docs, unsupported_numbers
 from planqa.rag.retrievers import Filters

@@ -15,7 +15,7 @@ from typing import Iterator, Sequence
 from langchain_core.runnables import RunnableLambda
 
 from planqa.rag.citations import best_quote, build_citations, markers, verify, answer_sentences
-from planqa.rag.extractive import REFUSAL, ExtractiveAnswerer
+from planqa.rag.answer.extractive import REFUSAL, ExtractiveAnswerer
 from planqa.rag.followup import resolve
 from planqa.rag.llm import LLMAnswerer, LLMUnavailable
 from planqa.rag.retrievers import Filters

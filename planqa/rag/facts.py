@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from planqa.corpus.text import halfwidth, line_of, line_starts, normalize, norm_numbers, \
     numbers_in, sentence_spans, squash
 from planqa.rag.citations import unsupported_numbers as check_numbers
-from planqa.rag.compose import UNIT_NUMBER, render_row
+from planqa.rag.answer.compose import UNIT_NUMBER, render_row
 from planqa.rag.query import place_aliases
 from planqa.rag.topics import TopicTerms, find_terms
 from planqa.types import Chunk, TableRow

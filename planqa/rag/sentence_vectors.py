@@ -19,7 +19,7 @@ import numpy as np
 from planqa.config import Settings
 from planqa.embeddings.vector_cache import VectorCache, text_key
 from planqa.rag.query import QueryInfo
-from planqa.rag.units import candidates
+from planqa.rag.answer.units import candidates
 from planqa.types import Chunk, Hit
 
 KEYS_FILE, VECTORS_FILE = "sentence_keys.json", "sentence_vectors.npy"

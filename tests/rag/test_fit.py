@@ -1,10 +1,10 @@
 """Pure checks of what a question pins down: years, units, several facets, list heads (no models, no corpus)."""
 import pytest
 
-from planqa.rag.fit import (family, figure_fits, frame_years, other_measure, phrase_share, written_years,
+from planqa.rag.answer.agreement import (family, figure_fits, frame_years, other_measure, phrase_share, written_years,
                             year_conflict, years_of)
-from planqa.rag.figures import asked_unit, facets
-from planqa.rag.question import joined_bigrams, list_head, question_type, scene_bigrams, topic_bigrams
+from planqa.rag.answer.figures import asked_unit, facets
+from planqa.rag.answer.question import joined_bigrams, list_head, question_type, scene_bigrams, topic_bigrams
 
 
 # ---- years -------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@ import doctest
 
 import pytest
 
-import planqa.rag.fit as fit
+import planqa.rag.answer.agreement as fit
 import planqa.rag.query as query
-import planqa.rag.sections as sections
+import planqa.rag.answer.sections as sections
 from planqa.rag.query import PlaceIndex, analyze, narrow_by_kind, parent_places, place_aliases
 
 DOCS = {"county": "万载县", "county_rule": "万载县", "city": "宜春市", "opinions": "宜春市", "bj": "北京市",

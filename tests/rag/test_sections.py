@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from planqa.rag.sections import heading_title, is_intro, lead
+from planqa.rag.answer.sections import heading_title, is_intro, lead
 from planqa.rag.serialize import answer_to_json
 from planqa.rag.service import Assistant
 from tests.rag.test_answers import _check_citations
@@ -118,7 +118,7 @@ def test_scored_headings_answer_their_score_and_make_the_outline(tmp_path, bundl
 
 
 def test_a_question_about_a_whole_document_matches_the_section_of_its_list_kind():
-    from planqa.rag.sections import best_section
+    from planqa.rag.answer.sections import best_section
 
     paths = [("d", ("一、考核对象",)), ("d", ("二、考核内容及分值",))]
     weights = {"考核": 0.2, "内容": 1.0, "方面": 1.0}
@@ -127,7 +127,7 @@ def test_a_question_about_a_whole_document_matches_the_section_of_its_list_kind(
 
 
 def test_only_a_heading_with_a_figure_in_brackets_is_a_candidate():
-    from planqa.rag.units import FIGURE_HEADING
+    from planqa.rag.answer.units import FIGURE_HEADING
 
     assert FIGURE_HEADING.search("（二）隐患排查治理（30分）")
     assert FIGURE_HEADING.search("10. 卫生院迁建工程（总投资1.1亿元）")

@@ -10,7 +10,7 @@ from planqa.rag.knowledge_base import KnowledgeBase, KnowledgeBaseError, kb_dir
 from planqa.rag.query import QueryInfo
 from planqa.rag.sentence_vectors import unit_texts
 from planqa.rag.service import Assistant
-from planqa.rag.units import candidates
+from planqa.rag.answer.units import candidates
 from planqa.types import Hit
 from tests.conftest import make_settings
 from tests.rag.test_knowledge_base import CountingEmbedder

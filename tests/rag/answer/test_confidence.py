@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from planqa.rag.answer import confidence as conf
-from planqa.rag.extractive import ExtractiveAnswerer
+from planqa.rag.answer.extractive import ExtractiveAnswerer
 from planqa.rag.query import QueryInfo
 
 ROWS = Path(__file__).resolve().parents[2] / "data" / "confidence_rows.jsonl"

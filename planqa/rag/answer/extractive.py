@@ -15,19 +15,19 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
-from planqa.rag.compose import HAS_NUMBER, UNIT_NUMBER
+from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.facts import short_place
-from planqa.rag.fit import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period, others_figures,
+from planqa.rag.answer.agreement import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period, others_figures,
                              period_years, phrase_share, row_years, written_years, year_conflict, year_covered)
-from planqa.rag.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure, measure_word
+from planqa.rag.answer.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure, measure_word
 from planqa.rag.query import QueryInfo
-from planqa.rag.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
+from planqa.rag.answer.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
                                  indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
                                  question_words, scene_bigrams, term_parts, topic_bigrams)
-from planqa.rag.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
+from planqa.rag.answer.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
                                  section_summary, slogan_items, term_section, title_words)
-from planqa.rag.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
-from planqa.rag.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
+from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
+from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"

@@ -15,7 +15,7 @@ from typing import Callable
 from planqa.corpus.kinds import forwarded_titles
 from planqa.corpus.metadata import is_part_title
 from planqa.corpus.text import cn_number, normalize
-from planqa.rag.units import Draft, Unit, cite, span_text
+from planqa.rag.answer.units import Draft, Unit, cite, span_text
 from planqa.types import Chunk, Hit
 
 LEAD_MAX = 30  # a paragraph's title sentence is short

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 from planqa.corpus.text import normalize
-from planqa.rag.compose import HAS_NUMBER, SHORT_SENTENCE, split_clauses
-from planqa.rag.fit import AVERAGE, figure_fits, other_measure, phrase_share, row_years, written_years
-from planqa.rag.figures import Facet, facet_bigrams
-from planqa.rag.question import term_parts
-from planqa.rag.units import (Draft, Unit, cite, compose_unit, quote_of,
+from planqa.rag.answer.compose import HAS_NUMBER, SHORT_SENTENCE, split_clauses
+from planqa.rag.answer.agreement import AVERAGE, figure_fits, other_measure, phrase_share, row_years, written_years
+from planqa.rag.answer.figures import Facet, facet_bigrams
+from planqa.rag.answer.question import term_parts
+from planqa.rag.answer.units import (Draft, Unit, cite, compose_unit, quote_of,
                               quotes_of, span_text)
 from planqa.types import Hit
 

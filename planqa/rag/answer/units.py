@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from planqa.corpus.structure import is_block_line
 from planqa.corpus.text import normalize, sentence_spans, soft_breaks
-from planqa.rag.compose import UNIT_NUMBER, enumeration_items, key_clauses, render_row, with_enumeration
+from planqa.rag.answer.compose import UNIT_NUMBER, enumeration_items, key_clauses, render_row, with_enumeration
 from planqa.rag.query import QueryInfo
 from planqa.types import Hit, TableRow
 

@@ -10,8 +10,8 @@ import re
 from typing import NamedTuple
 
 from planqa.corpus.text import halfwidth, normalize
-from planqa.rag.fit import CLASSIFIERS, family
-from planqa.rag.question import _ASKED_UNIT, _ASKS, _grams, content_text, indicator_phrase
+from planqa.rag.answer.agreement import CLASSIFIERS, family
+from planqa.rag.answer.question import _ASKED_UNIT, _ASKS, _grams, content_text, indicator_phrase
 
 
 _PERCENT_Q = re.compile(r"百分之(?:多少|几)|百分比|占比|比重|比例|增速|增长率|年均增长|平均增长|增幅|降幅|[\u4e00-\u9fff]率")

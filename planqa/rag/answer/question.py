@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from planqa.corpus.text import normalize
-from planqa.rag.fit import CLASSIFIERS
+from planqa.rag.answer.agreement import CLASSIFIERS
 
 # words that say how to ask, not what about: removed before matching question and sentence
 QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎么", "如何", "是否", "哪个", "哪里", "谁",
