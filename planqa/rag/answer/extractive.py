@@ -32,6 +32,7 @@ from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
 _ASKS_FIGURE = re.compile(r"多少|几|百分之")
+_AMOUNT_CHARS = set("量数额值")  # 总量, 人数, 金额, 产值: the amount of a thing, not the thing
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
 SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must come to the best one
@@ -341,8 +342,10 @@ class ExtractiveAnswerer:
                 continue
             if not (w.flag in ("n", "nz", "j") or tok in asked):
                 continue
-            if len(tok) == 2 and measure_word(tok):
-                continue  # 比例, 收入: how a figure is stated (达到全镇总人口的48%), not a thing asked about
+            if len(tok) == 2 and (measure_word(tok) or tok[1] in _AMOUNT_CHARS):
+                continue  # 比例, 收入, 总量: how a figure is stated (达到全镇总人口的48%), not a thing asked about
+            if self.doc_freq is not None and any(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
+                continue  # a word the corpus never writes (老百姓) is a way of asking, left to ``foreign_words``
             if all(normalize(tok[i:i + 2]) not in text for i in range(len(tok) - 1)) \
                     and not any(tok[0] + c in text for c in tok[2:]):  # 播种面积 written 播面, 规模以上 规上
                 out.append(tok)

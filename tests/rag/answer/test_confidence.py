@@ -28,6 +28,15 @@ def test_a_word_the_named_document_never_writes_is_found():
     assert a.unnamed_in_documents("粮食播种面积稳定在多少？", _info()) == []  # 播面 abbreviates it
     assert a.unnamed_in_documents("注册资本上限是多少？", _info()) == ["注册资本", "上限"]
     assert a.unnamed_in_documents("研发投入是多少？", _info(docs=())) == []  # no document named: nothing to check
+    assert a.unnamed_in_documents("经济总量是多少？", _info()) == []  # 总量: an amount, not a thing
+
+
+def test_a_word_the_whole_corpus_never_writes_is_a_way_of_asking_not_a_missing_thing():
+    corpus = {"#居民": 3, "#研发": 2}  # 研发 is written in another document of the corpus, 老百姓 in none
+    a = ExtractiveAnswerer(lambda token: 1.0, doc_text=lambda doc_id: "全县居民人均可支配收入29865元。",
+                           doc_freq=lambda token: corpus.get(token, 0))
+    assert a.unnamed_in_documents("万载县老百姓人均收入是多少？", _info()) == []
+    assert a.unnamed_in_documents("万载县研发投入是多少？", _info()) == ["研发"]
 
 
 def test_the_shipped_model_reads_from_json_and_explains_a_refusal():
