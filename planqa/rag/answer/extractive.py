@@ -342,8 +342,12 @@ class ExtractiveAnswerer:
                 continue
             if not (w.flag in ("n", "nz", "j") or tok in asked):
                 continue
-            if len(tok) == 2 and (measure_word(tok) or tok[1] in _AMOUNT_CHARS):
-                continue  # 比例, 收入, 总量: how a figure is stated (达到全镇总人口的48%), not a thing asked about
+            if len(tok) == 2 and measure_word(tok):
+                continue  # 比例, 收入: how a figure is stated (达到全镇总人口的48%), not a thing asked about
+            if tok[-1] in _AMOUNT_CHARS:  # 粮食总量, 总量: the amount asked of a thing, the thing is the rest
+                tok = tok[:-2]
+                if len(tok) < 2:
+                    continue
             if self.doc_freq is not None and any(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 continue  # a word the corpus never writes (老百姓) is a way of asking, left to ``foreign_words``
             if all(normalize(tok[i:i + 2]) not in text for i in range(len(tok) - 1)) \

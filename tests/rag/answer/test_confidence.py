@@ -28,7 +28,7 @@ def test_a_word_the_named_document_never_writes_is_found():
     assert a.unnamed_in_documents("粮食播种面积稳定在多少？", _info()) == []  # 播面 abbreviates it
     assert a.unnamed_in_documents("注册资本上限是多少？", _info()) == ["注册资本", "上限"]
     assert a.unnamed_in_documents("研发投入是多少？", _info(docs=())) == []  # no document named: nothing to check
-    assert a.unnamed_in_documents("经济总量是多少？", _info()) == []  # 总量: an amount, not a thing
+    assert a.unnamed_in_documents("粮食总量是多少？", _info()) == []  # 总量: an amount, asked of 粮食
 
 
 def test_a_word_the_whole_corpus_never_writes_is_a_way_of_asking_not_a_missing_thing():
