@@ -421,11 +421,12 @@ def _print_recorded(out: str) -> None:
     for key in keys:
         if key in cv.get("end_to_end", {}):
             print(f"  {key:<36}{cv['end_to_end'][key]}")
-    for score in blind.get("scores", []):
-        m = score["metrics"]
-        print(f"盲测集（{blind['questions']}，{score['when']}，构建 {score['build']}）：" + "，".join(
-            f"{k} {m[k]}" for k in ("numbers_present", "list_recall", "citation_precision", "refusal_correct",
-                                     "false_refusal") if k in m))
+    for blind_set in blind.get("sets", []):
+        for score in blind_set.get("scores", []):
+            m = score["metrics"]
+            print(f"盲测集（{blind_set['questions']}，{score['when']}，构建 {score['build']}）：" + "，".join(
+                f"{k} {m[k]}" for k in ("numbers_present", "list_recall", "citation_precision", "refusal_correct",
+                                         "false_refusal") if k in m))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -131,3 +131,19 @@ def test_compare_and_brief_commands(capsys, bundled_assistant, tmp_path):
     assert code == 0 and "48" in md.read_text("utf-8") and docx_path.stat().st_size > 0
     code, _, err = run(capsys, "brief", "--data-dir", data_dir, "")
     assert code == 2 and "planqa:" in err
+
+
+def test_eval_prints_the_recorded_held_out_and_blind_figures(capsys, bundled_assistant, tmp_path):
+    """Beside its own run, eval shows the confidence's leave-one-document-out figures and the blind scores."""
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "q1", "question": "新河街道2025年商品销售总额累计目标是多少？", "answer": "46亿元",
+                                     "doc": "xinhe_street_14th_plan.txt", "evidence": ["商品销售总额累计(亿元)"], "type": "number"},
+                                    ensure_ascii=False) + "\n", "utf-8")
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, "eval", "--data-dir", str(bundled_assistant.settings.data_path),
+                       "--questions", str(questions), "--out", str(out_dir))
+    assert code == 0, err
+    assert "留一文档交叉验证" in out and out.count("盲测集") >= 3
+    recorded = json.loads((out_dir / "recorded.json").read_text("utf-8"))
+    assert recorded["dev_leave_one_document_out"]["held_out"]["false_refusal"] <= 0.05
+    assert [s["questions"] for s in recorded["blind"]["sets"]][1].startswith("tests/data/blind2")

@@ -269,7 +269,7 @@ def load_questions(path: str | Path, doc_texts: Mapping[str, str] | None = None)
 
 
 def recorded_blind_scores() -> dict:
-    """The blind question set's recorded scores (``data/blind_scores.json``): each scoring once, never tuned on."""
+    """The blind question sets' recorded scores (``data/blind_scores.json``, ``{"sets": [...]}``): never tuned on."""
     path = Path(__file__).with_name("data") / "blind_scores.json"
     try:
         return json.loads(path.read_text("utf-8"))
