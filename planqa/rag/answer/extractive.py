@@ -86,6 +86,7 @@ class ExtractiveAnswerer:
         self.semantic_top = semantic_top
         self.refuse_threshold = refuse_threshold  # the coverage a second sentence, or a place's answer, needs
         self.confidence = confidence  # the fitted ``Confidence``; None while its evidence is collected to fit it
+        self._doc_texts: dict[tuple[str, ...], str] = {}  # the answerer is rebuilt when the knowledge base changes
         self.periods = periods or {}
         self.section = section  # (doc_id, heading path) → that section's chunks, to list its points
         self.doc_text = doc_text
@@ -328,7 +329,9 @@ class ExtractiveAnswerer:
         import jieba.posseg as pseg
 
         nouns(question)  # jieba loaded quietly
-        text = normalize("".join(self.doc_text(d) for d in info.docs))
+        if info.docs not in self._doc_texts:  # read and normalised once per set of documents
+            self._doc_texts[info.docs] = normalize("".join(self.doc_text(d) for d in info.docs))
+        text = self._doc_texts[info.docs]
         # only the clauses that ask for the figure (…总占地面积和涉及人口大约是多少): the others set the scene
         asking = "，".join(c for c in re.split(r"[，,；;？?。]", question) if _ASKS_FIGURE.search(c))
         words = list(pseg.cut(content_text(asking, info.places)))
