@@ -117,6 +117,15 @@ def written_years(text: str) -> set[int]:
     return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?=年)", t)}
 
 
+def without_years(text: str) -> str:
+    """The text with its years and year ranges blanked: a plan period (2023—2025年) is not a figure.
+
+    >>> without_years("行动计划（2023—2025年）"), without_years("2025年达到46亿元")
+    ('行动计划（ 年）', ' 达到46亿元')
+    """
+    return re.sub(r"(?<!\d)(?:19|20)\d\d年?", " ", _RANGE.sub(" ", text))
+
+
 # ---- units -----------------------------------------------------------------------------------
 # the measure a unit belongs to; a figure in another measure answers another question
 _FAMILY = {"元": "money", "%": "percent", "％": "percent", "个百分点": "percent", "成": "percent",

@@ -16,18 +16,21 @@ from dataclasses import dataclass, field
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.facts import short_place
-from planqa.rag.answer.agreement import (AVERAGE, figure_fits, frame_years, inner_places, other_measure, other_period, others_figures,
-                             period_years, phrase_share, row_years, written_years, year_conflict, year_covered)
-from planqa.rag.answer.figures import Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure, measure_word
-from planqa.rag.query import QueryInfo
+from planqa.rag.answer.agreement import (AVERAGE, figure_fits, frame_years, inner_places, other_measure,
+                                         other_period, others_figures, period_years, phrase_share, row_years,
+                                         written_years, year_conflict, year_covered)
+from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
+                                       measure_word)
 from planqa.rag.answer.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
-                                 indicator_phrase, joined_bigrams, list_head, nouns, question_tense, question_type,
-                                 question_words, scene_bigrams, term_parts, topic_bigrams)
+                                        indicator_phrase, joined_bigrams, list_head, nouns, part_count,
+                                        question_tense, question_type, question_words, scene_bigrams, term_parts,
+                                        topic_bigrams)
 from planqa.rag.answer.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
-                                 section_summary, slogan_items, term_section, title_words)
+                                        section_summary, slogan_items, term_section, title_words)
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
+from planqa.rag.facts import short_place
+from planqa.rag.query import QueryInfo
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
@@ -507,9 +510,9 @@ _WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么
 
 def _asks_part(question: str, part: str) -> bool:
     """The question asks for this part of a slogan alone (其中的三个板块 → 三板块)."""
-    m = re.match(r"([一二两三四五六七八九十\d]+)(.+)", part)
-    return bool(m) and re.search(re.escape(m.group(1)) + r"[\u4e00-\u9fff]?" + re.escape(m.group(2)), question) \
-        is not None and normalize(part) != normalize(question)
+    counted = part_count(part)
+    return counted is not None and re.search(re.escape(counted[2]) + r"[\u4e00-\u9fff]?" + re.escape(counted[1]),
+                                             question) is not None
 
 
 def list_heads(question: str) -> tuple[str, ...]:

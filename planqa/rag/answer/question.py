@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from planqa.corpus.text import normalize
+from planqa.corpus.text import cn_number, normalize
 from planqa.rag.answer.agreement import CLASSIFIERS
 
 # words that say how to ask, not what about: removed before matching question and sentence
@@ -297,6 +297,22 @@ def term_parts(term: str) -> list[str]:
     if len(parts) >= 2 and "".join(parts) == term:
         return parts
     return [term]
+
+
+_COUNTED_PART = re.compile(r"([一二两三四五六七八九十]+|\d+)(大|个|条|项)?([\u4e00-\u9fff]{1,3})$")
+
+
+def part_count(part: str) -> tuple[int, str, str] | None:
+    """A slogan part's number, its noun and its numeral as written (三板块 → 3, 板块; 五大行动 → 5, 行动), or None.
+
+    >>> part_count("三板块"), part_count("五大行动"), part_count("一核"), part_count("多片")
+    ((3, '板块', '三'), (5, '行动', '五'), (1, '核', '一'), None)
+    """
+    m = _COUNTED_PART.match(part)
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else cn_number(m.group(1))
+    return (n, m.group(3), m.group(1)) if n else None
 
 
 def question_words(question: str, places: tuple[str, ...] = ()) -> list[str]:

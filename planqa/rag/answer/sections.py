@@ -14,7 +14,8 @@ from typing import Callable
 
 from planqa.corpus.kinds import forwarded_titles
 from planqa.corpus.metadata import is_part_title
-from planqa.corpus.text import cn_number, normalize
+from planqa.corpus.text import normalize
+from planqa.rag.answer.question import part_count
 from planqa.rag.answer.units import Draft, Unit, cite, span_text
 from planqa.types import Chunk, Hit
 
@@ -252,7 +253,6 @@ def section_list(section: tuple[str, tuple[str, ...]], reader: Reader, summary: 
     return _leads([(p, ld) for p, ld in items if ld and not _is_heading(p)], reader)
 
 
-_SLOGAN_PART = re.compile(r"([一二两三四五六七八九十]+|\d+)(?:大|个|条|项)?([\u4e00-\u9fff]{1,3})$")
 _OPENING = re.compile(r"[^，,：:；;。！？!?]+")
 SLOGAN_MAX = 12  # a slogan numbers a few parts (一核三板块, 五大行动), not dozens
 
@@ -268,11 +268,10 @@ def slogan_items(parts: list[str], hits: list[Hit], reader: Reader, term: str = 
     """
     specs = []
     for part in parts:
-        m = _SLOGAN_PART.match(part)
-        n = cn_number(m.group(1)) if m and not m.group(1).isdigit() else (int(m.group(1)) if m else None)
-        if not n or n > SLOGAN_MAX:
+        counted = part_count(part)
+        if counted is None or counted[0] > SLOGAN_MAX:
             return None
-        specs.append((n, m.group(2)))
+        specs.append(counted[:2])
     said = normalize(term or "".join(parts))
     for mention in dict.fromkeys(h.chunk for h in hits if h.chunk.kind == "text" and said in normalize(h.chunk.text)):
         found = _openings(mention, term or "".join(parts), specs, reader)

@@ -9,7 +9,8 @@ import re
 
 from planqa.corpus.text import normalize
 from planqa.rag.answer.compose import HAS_NUMBER, SHORT_SENTENCE, split_clauses
-from planqa.rag.answer.agreement import AVERAGE, figure_fits, other_measure, phrase_share, row_years, written_years
+from planqa.rag.answer.agreement import (AVERAGE, figure_fits, other_measure, phrase_share, row_years, without_years,
+                                         written_years)
 from planqa.rag.answer.figures import Facet, facet_bigrams
 from planqa.rag.answer.question import term_parts
 from planqa.rag.answer.units import (Draft, Unit, cite, compose_unit, quote_of,
@@ -72,9 +73,6 @@ FACET_TOP = 12
 GENERIC_FACET = 1.5  # a facet none of whose words is rarer than this names nothing of its own
 
 
-_YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[—–\-－~～至到]\s*(?:19|20)\d\d)?\s*年?")
-
-
 def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, float],
                  hits: list[Hit]) -> Draft | None:
     """One clause per thing asked (A和B分别是多少), each cited, in document order.
@@ -97,7 +95,7 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
                 continue
             pieces = [compose_unit(u, "number", weights, hits)] if u.row is not None else _clauses(u.text)
             for i, piece in enumerate(pieces):
-                if not HAS_NUMBER.search(_YEARS.sub("", piece)):
+                if not HAS_NUMBER.search(without_years(piece)):
                     continue  # a year or a plan period (2023—2025年) is not the figure asked
                 said = row_years(u.row.cells) if u.row is not None else written_years(u.text)
                 if years and said and not said & set(years):
