@@ -24,7 +24,7 @@ from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, 
 from planqa.rag.answer.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
-                                        topic_bigrams)
+                                        topic_bigrams, written_form)
 from planqa.rag.answer.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
                                         section_summary, slogan_items, term_section, title_words)
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
@@ -164,6 +164,7 @@ class ExtractiveAnswerer:
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
+        question = written_form(question)
         state = self.assess(question, hits, info)
         if state.reason:
             return Draft(REFUSAL, {}, True, state.reason)
@@ -176,6 +177,7 @@ class ExtractiveAnswerer:
     def assess(self, question: str, hits: list[Hit], info: QueryInfo) -> "Assessment":
         """The question read, its candidates ranked and filtered, the evidence about the best of them, and
         why the documents do not answer it ('' when they do)."""
+        question = written_form(question)
         ask = self.read(question, info, hits)
         qtype, phrase = ask.qtype, ask.phrase
         units = candidates(hits, info)

@@ -1,7 +1,8 @@
 """Fit the answer confidence on the dev questions, by leave-one-document-out cross-validation.
 
-``python -m planqa.rag.answer.fit [--data-dir DIR] [--embed-cache DIR]`` builds a
-knowledge base of the bundled documents, weighs every dev question's best
+``python -m planqa.rag.answer.fit [--data-dir DIR] [--embed-cache DIR]`` builds one
+knowledge base of the documents of every question set in ``DEV_SETS`` (the bundled
+corpus and the test documents of other kinds), weighs every question's best
 candidates (``ExtractiveAnswerer.assess``: the evidence of ``confidence.FEATURES``)
 and fits a logistic regression of "the documents answer it" on that evidence,
 once per held-out document. A fold's refusal threshold is the highest confidence
@@ -30,6 +31,25 @@ from planqa.rag.answer.confidence import FEATURES, MODEL_FILE, Confidence, Model
 # with 1.0 % false refusals; 2 % gave 3.0 %, 5 % gave 6.7 %, and 0 % let 4 % of the unanswerable ones through
 MAX_FALSE_REFUSALS = 0.005
 C = 1.0  # the logistic regression's inverse regularisation (sklearn's default, not tuned)
+# the question sets fitted on, each with the folder of the documents it asks about (None: the bundled corpus);
+# a set whose file is absent (a source distribution without tests/) is left out
+DEV_SETS = (("planqa/eval/data/questions.jsonl", None),
+            ("tests/data/unseen/questions.jsonl", "tests/data/unseen"),
+            ("tests/data/unseen/local_documents_questions.jsonl", "tests/data/unseen"),
+            ("tests/data/dev_docs/questions.jsonl", "tests/data/dev_docs"),
+            # the first two blind sets, once scored (their first figures are recorded in their READMEs)
+            ("tests/data/blind/questions.jsonl", "tests/data/unseen"),
+            ("tests/data/blind2/questions.jsonl", "tests/data/unseen"))
+DOC_SUFFIXES = (".txt", ".md")
+
+
+def dev_sets(root: Path) -> list[tuple[Path, Path | None]]:
+    """The question files of ``DEV_SETS`` that exist under ``root``, with their documents' folders."""
+    return [(root / q, root / d if d else None) for q, d in DEV_SETS if (root / q).is_file()]
+
+
+def documents(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in DOC_SUFFIXES and p.name != "README.md")
 
 
 def group_of(q, docs: list[str]) -> str:
@@ -144,12 +164,13 @@ def main(argv=None) -> int:
     p.add_argument("--embed-cache", help="passage-vector cache directory (reused across runs)")
     p.add_argument("--out", default=str(Path(__file__).with_name(MODEL_FILE)), help="model file to write")
     p.add_argument("--rows", help="also write the per-question evidence here (JSON lines)")
+    p.add_argument("--root", default=".", help="the checkout whose DEV_SETS are read (default: here)")
     args = p.parse_args(argv)
     with contextlib.redirect_stdout(io.StringIO()):
         import jionlp  # noqa: F401  (its greeting stays off stdout)
     from planqa.config import Settings
     from planqa.corpus.document import bundled_paths
-    from planqa.eval.questions import bundled_questions_path, load_questions
+    from planqa.eval.questions import load_questions
     from planqa.rag.service import Assistant
 
     try:
@@ -160,13 +181,19 @@ def main(argv=None) -> int:
                                   "utf-8")
     overrides = {"data_dir": args.data_dir, **({"embed_cache_dir": args.embed_cache} if args.embed_cache else {})}
     assistant = Assistant(Settings().with_overrides(overrides))
-    assistant.ingest(bundled_paths())
-    questions = load_questions(bundled_questions_path(), assistant.kb.source_texts())
+    sets = dev_sets(Path(args.root))
+    folders = list(dict.fromkeys(d for _, d in sets if d is not None))
+    with contextlib.redirect_stdout(io.StringIO()):
+        assistant.ingest([*bundled_paths(), *(p for d in folders for p in documents(d))])
+    texts = assistant.kb.source_texts()
+    loaded = [load_questions(f, texts) for f, _ in sets]
+    questions = [q for qs in loaded for q in qs]
     rows = collect(assistant, questions)
     cv, folds, pooled = cross_validate(rows)
     cv["end_to_end"] = end_to_end(assistant, questions, folds)
     model = with_threshold(fit(rows), threshold(pooled), {
-        "method": "leave-one-document-out over the dev questions (planqa/eval/data/questions.jsonl)",
+        "method": "leave-one-document-out over " + ", ".join(
+            f"{f.relative_to(args.root)} ({len(qs)})" for (f, _), qs in zip(sets, loaded)),
         "threshold_from": f"pooled held-out confidences, ≤ {MAX_FALSE_REFUSALS:.1%} false refusals", **cv})
     Path(args.out).write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n", "utf-8")
     if args.rows:

@@ -27,6 +27,24 @@ _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成�
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
 
 
+# spoken ways of asking, read as the written ones (啥时候 → 什么时候), and hedges that ask for no less
+# precision than the figure written (大概多少): what is asked stays the same
+_SPOKEN = (("啥时候", "什么时候"), ("多会儿", "什么时候"), ("咋样", "怎么样"), ("咋", "怎么"), ("啥", "什么"),
+           ("哪儿", "哪里"), ("干啥", "做什么"))
+_HEDGE = re.compile(r"大概|大约|大致|差不多|左右(?=[？?。]?$)")
+
+
+def written_form(question: str) -> str:
+    """The question in written wording: spoken question words replaced, hedges dropped.
+
+    >>> written_form("澄岭镇养老床位大概有多少张？"), written_form("这事啥时候搞完？都有啥措施？")
+    ('澄岭镇养老床位有多少张？', '这事什么时候搞完？都有什么措施？')
+    """
+    for spoken, written in _SPOKEN:
+        question = question.replace(spoken, written)
+    return _HEDGE.sub("", question)
+
+
 def question_type(question: str) -> str:
     """number | list | summary | who | when | fact, from the question's wording.
 
@@ -79,7 +97,7 @@ def content_text(question: str, places: tuple[str, ...] = (), fallback: bool = T
     >>> content_text("新河街道2025年商品销售总额的目标是多少？", ("新河街道",)).split()
     ['商品销售总额', '是']
     >>> content_text("静海区“十四五”主要目标有哪几个方面？", ("静海区",)).split()
-    ['十四五', '主要目标有']
+    ['十四五', '主要目标']
     """
     text = _content(question, places, QUESTION_WORDS)
     if _CJK_RUN.search(text) or not fallback:
@@ -91,6 +109,7 @@ def _content(question: str, places: tuple[str, ...], words: tuple[str, ...]) -> 
     q = normalize(question)
     for p in sorted(places, key=len, reverse=True):
         q = q.replace(normalize(p), " ")
+    q = _HAS_BEFORE_ASK.sub(" ", q)  # 集聚区有哪几项: 有 only asks, and 区有 is no word of the documents
     q = re.sub(r"哪[几些]?[一二三四五六七八九十两\d]*[个项类种大条点件批]", " ", q)  # 哪几类, 哪四项: how many
     q = _ASKED_UNIT.sub(" ", q)  # 多少亿元: the unit is checked on the figure, not matched as a word
     q = re.sub(r"(19|20)\d\d年?", " ", q)
@@ -101,6 +120,7 @@ def _content(question: str, places: tuple[str, ...], words: tuple[str, ...]) -> 
     return q
 
 
+_HAS_BEFORE_ASK = re.compile(r"(?:都|还|共|一共|总共|主要|具体)?有(?=\s*(?:哪|多少|几|什么))")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(万|亿|千|百)?({CLASSIFIERS})")
 _NUMBER_Q = re.compile(r"多少|(?<!哪)几(?:[个项家所条万亿%张片起名座户人次倍](?!方面)|成)|百分之几|多大|多高|多长|多远|"
                        r"量化|数量(?:安排|要求|目标|指标)|具体数字|哪些数字")
@@ -272,6 +292,12 @@ def defined_term(question: str) -> str:
     ('一带', '一轴多片', '')
     >>> defined_term("“一核两廊三片”格局中的“三片”分别指哪三个片区？")
     '三片'
+
+    A quoted counted term (“三片”, “四个一批”) asked for its parts (是哪三片, 都有哪些, 分别是什么) asks what
+    it stands for as well:
+
+    >>> defined_term("“三片”是哪三片？"), defined_term("“四个一批”都有哪些？"), defined_term("“双减”有哪些成效？")
+    ('三片', '四个一批', '')
     """
     terms = [t.strip() for t in _QUOTED.findall(question)]
     if not terms:
@@ -281,7 +307,8 @@ def defined_term(question: str) -> str:
         if later in term and later in term_parts(term):
             term = later
     slogan = len(term_parts(term)) > 1 or any(t != term and term in term_parts(t) for t in terms)
-    return term if _DEFINE_Q.search(question) or slogan else ""
+    counted = part_count(term) is not None and re.search(r"哪|什么|分别", question.split(term, 1)[-1]) is not None
+    return term if _DEFINE_Q.search(question) or slogan or counted else ""
 
 
 def term_parts(term: str) -> list[str]:
