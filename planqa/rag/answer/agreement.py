@@ -326,3 +326,30 @@ def finer_place(name: str, places: list[str]) -> bool:
 
     ln = level(name)
     return ln >= 0 and bool(places) and all(level(p) > ln for p in places if p)
+
+
+# the side of a limit a figure stands on: 最高100万元 caps a grant, 不低于5000万元 sets a floor
+_UPPER = re.compile(r"最高|最多|上限|封顶|不超过|不高于|不多于|以内|最大")
+_LOWER = re.compile(r"最低|最少|下限|不低于|不少于|至少|起步|保底|(?<!规模)以上")
+
+
+def bound_conflict(question: str, text: str) -> str:
+    """The bound the text states when the question asks the other one ('' when they agree or either
+    states none): a floor asked as a cap is not the figure asked.
+
+    >>> bound_conflict("运营单位的注册资本最高不能超过多少？", "注册资本不低于5000万元")
+    '下限'
+    >>> bound_conflict("安家补贴最低给多少？", "给予最高100万元安家补贴")
+    '上限'
+    >>> bound_conflict("安家补贴最高给多少？", "给予最高100万元安家补贴"), bound_conflict("补贴多少？", "最高100万元")
+    ('', '')
+    """
+    upper, lower = bool(_UPPER.search(question)), bool(_LOWER.search(question))
+    if upper == lower:
+        return ""
+    says_upper, says_lower = bool(_UPPER.search(text)), bool(_LOWER.search(text))
+    if upper and says_lower and not says_upper:
+        return "下限"
+    if lower and says_upper and not says_lower:
+        return "上限"
+    return ""

@@ -13,10 +13,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from planqa.corpus.kinds import doc_kind
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.answer.agreement import (AVERAGE, figure_fits, frame_years, inner_places, other_measure,
+from planqa.rag.answer.agreement import (AVERAGE, bound_conflict, figure_fits, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
@@ -25,7 +26,8 @@ from planqa.rag.answer.question import (LIST_HEADS, asked_count, content_bigrams
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
-from planqa.rag.answer.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, section_list,
+from planqa.rag.answer.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, part_sections,
+                                        section_list,
                                         section_summary, slogan_items, term_section, title_words)
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
@@ -123,11 +125,13 @@ class ExtractiveAnswerer:
 
     def frame(self, u: Unit, hits: list[Hit]) -> set[int]:
         """The years a candidate is about (its own, its heading's, a table row's columns)."""
-        if u.row is not None:
-            return row_years(u.row.cells)
         c = hits[u.n - 1].chunk
         period = [int(y) for y in re.findall(r"\d{4}", self.periods.get(c.doc_id, ""))]
-        years = frame_years(u.text, c.headings, period[0] if len(period) == 1 else None)
+        # a statistical bulletin reports one year: what it states without a year is of that year
+        of_year = {period[0]} if len(period) == 1 and doc_kind(c.title) == "统计公报" else set()
+        if u.row is not None:
+            return row_years(u.row.cells) or of_year
+        years = frame_years(u.text, c.headings, period[0] if len(period) == 1 else None) or of_year
         if not years and len(period) == 2 and any(_REVIEW_HEADING.search(h) for h in c.headings):
             # a plan's review of what came before is about the previous period
             years = set(range(2 * period[0] - period[1] - 1, period[0]))
@@ -234,6 +238,14 @@ class ExtractiveAnswerer:
             if defs:
                 return defs
             section = term_section(ask.term, [hits[u.n - 1] for u in units])
+            parts = term_parts(ask.term)
+            if len(parts) > 1:  # 构建“一核两廊三片”格局 with 一、做强“一核” …: each part from its own subsection
+                docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:3]))
+                for named in reader.headings(docs, [hits[u.n - 1] for u in units]):
+                    listed = part_sections(named, parts, reader) \
+                        if normalize(ask.term) in normalize(named[1][-1]) else None
+                    if listed:
+                        return listed
             listed = section_list(section, reader, qtype == "summary") if section else None
             if listed:  # 三、优化“三片” with （一）北部智造片区 … says what “三片” are
                 return listed
@@ -359,7 +371,9 @@ class ExtractiveAnswerer:
             if self.doc_freq is not None and any(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 continue  # a word the corpus never writes (老百姓) is a way of asking, left to ``foreign_words``
             if all(normalize(tok[i:i + 2]) not in text for i in range(len(tok) - 1)) \
-                    and not any(tok[0] + c in text for c in tok[2:]):  # 播种面积 written 播面, 规模以上 规上
+                    and not any(tok[0] + c in text for c in tok[2:]) \
+                    and not re.search(".{0,3}".join(map(re.escape, tok[:4])), text):
+                # 播种面积 written 播面, 规模以上 规上; and the question's own abbreviation: 营收 of 营业收入
                 out.append(tok)
         return out
 
@@ -409,6 +423,10 @@ class ExtractiveAnswerer:
         unnamed = self.unnamed_in_documents(question, info) if ask.qtype == "number" else []
         if unnamed:  # 万载县规模以上工业企业研发投入: the county's bulletin never writes 研发
             return f"文档中没有提到“{unnamed[0]}”"
+        best = next((u for u in units[:3] if HAS_NUMBER.search(u.text)), None) if ask.qtype == "number" else None
+        side = bound_conflict(question, best.text) if best is not None else ""
+        if side:  # 注册资本最高不能超过多少, where the document sets only a floor (不低于5000万元)
+            return f"文档只规定了{side}，没有所问的{'上限' if side == '下限' else '下限'}"
         return ""
 
     def evidence(self, question: str, units: list[Unit], info: QueryInfo, ask: Ask, named_section: float = 0.0,

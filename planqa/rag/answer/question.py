@@ -50,10 +50,15 @@ def question_type(question: str) -> str:
 
     >>> question_type("商品销售总额目标是多少？"), question_type("包括哪些措施？"), question_type("何时印发？")
     ('number', 'list', 'when')
+    >>> question_type("考评分成哪几块、各占多少分？"), question_type("一共几条，分别支持哪些方面？")
+    ('list', 'list')
     """
     q = question
     if re.search(r"什么时候|何时|哪一年|哪年|日期|时间", q):
         return "when"
+    # which things, and a figure or count of each (分成哪几块、各占多少分; 一共几条，分别支持哪些方面): a list
+    if re.search(r"哪些|哪几", q) and re.search(r"各|分别", q):
+        return "list"
     # asking words first: 规模化 or 数量 inside a name does not make 哪家企业 a number question
     if _NUMBER_Q.search(q):
         return "number"

@@ -24,7 +24,7 @@ GIST_MAX = 50  # what a summary keeps of a subsection's first sentence
 HEADING_MATCH = 0.6  # share of the question's content a section heading must hold
 _END = "。；;：:！？!?"
 _ITEM_MARK = re.compile(r"^(?:——|—|[-•·▪]|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|"
-                        r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、)\s*")
+                        r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、|[A-Za-z][.．、](?=\s*[\u4e00-\u9fff]))\s*")
 _INTRO = re.compile(r"[：:]$|(?:以下|如下)[\u4e00-\u9fff]{0,8}[。：:]?$")
 _TITLE_LIKE = re.compile(r"国民经济和社会发展|五年规划|政府工作报告|远景目标纲要")
 _HEADING_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百\d]+[章节篇部分]|[（(]?[一二三四五六七八九十\d]+[）)、.．])\s*")
@@ -251,6 +251,47 @@ def section_list(section: tuple[str, tuple[str, ...]], reader: Reader, summary: 
         return _subsections(subs, paras, path, reader, summary)
     items = [(p, lead(p.text)) for p in paras if len(p.chunk.headings) == len(path)]
     return _leads([(p, ld) for p, ld in items if ld and not _is_heading(p)], reader)
+
+
+def part_sections(section: tuple[str, tuple[str, ...]], parts: list[str], reader: Reader) -> Draft | None:
+    """What each part of a numbered slogan stands for, when the section named by the slogan has a
+    subsection for each (第三章 构建“一核两廊三片”格局: 一、做强“一核” …): the subsection's sentence that
+    defines the part (“一核”即桐湾湖商务核心区), else the title sentences of its paragraphs
+    (（一）北部智造片区。…). None unless every part is found.
+    """
+    from planqa.rag.answer.shapes import defines
+
+    doc_id, path = section
+    paras = reader.paragraphs(doc_id, path)
+    subs: dict[str, list[Paragraph]] = {}
+    for p in paras:
+        if len(p.chunk.headings) > len(path) and not _is_heading(p):
+            subs.setdefault(p.chunk.headings[len(path)], []).append(p)
+    out, quotes = [], {}
+    for part in parts:
+        heading = next((h for h in subs if normalize(part) in normalize(heading_title(h))), None)
+        if heading is None:
+            return None
+        body = subs[heading]
+        sentence = re.match(rf"[^{_END}]+[{_END}]?", body[0].text) if body else None
+        if sentence and defines(sentence.group(0), part):
+            n = reader.number(body[0].chunk)
+            said = sentence.group(0).rstrip(_END)
+            out.append(f"{said}[{n}]")
+            quotes.setdefault(n, said)
+            continue
+        leads = [(p, ld) for p in body for ld in [lead(p.text)] if ld]
+        if len(leads) < 2:
+            return None
+        items, spans = [], {}
+        for p, (written, bare) in leads:
+            n = reader.number(p.chunk)
+            items.append(f"{bare}[{n}]")
+            spans.setdefault(n, []).append(written)
+        out.append(f"{part}：" + "、".join(items))
+        for n, ws in spans.items():
+            quotes.setdefault(n, span_text(reader.chunk_of(n).text, ws[0], ws[-1]))
+    return Draft("；".join(out) + "。", quotes, False, "")
 
 
 _OPENING = re.compile(r"[^，,：:；;。！？!?]+")

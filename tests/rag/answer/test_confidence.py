@@ -29,6 +29,8 @@ def test_a_word_the_named_document_never_writes_is_found():
     assert a.unnamed_in_documents("注册资本上限是多少？", _info()) == ["注册资本", "上限"]
     assert a.unnamed_in_documents("研发投入是多少？", _info(docs=())) == []  # no document named: nothing to check
     assert a.unnamed_in_documents("粮食总量是多少？", _info()) == []  # 总量: an amount, asked of 粮食
+    # the question's own abbreviation of a word written in full (营收 of 营业收入) is written
+    assert _answerer("锂电新能源产业营业收入2153.6亿元。").unnamed_in_documents("锂电产业营收有多少？", _info()) == []
 
 
 def test_a_word_the_whole_corpus_never_writes_is_a_way_of_asking_not_a_missing_thing():
