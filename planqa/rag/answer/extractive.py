@@ -355,6 +355,13 @@ class ExtractiveAnswerer:
         asked = {words[i - 1].word for i, w in enumerate(words) if i and w.word in ("是", "为")
                  and i + 1 < len(words) and words[i + 1].word.strip() == ""  # content_text blanks 多少
                  and words[i - 1].flag[:1] in ("n", "v")}  # 上限是多少, not 大约是多少
+        # after the question word only the thing counted (几家老人家食堂) is asked; what follows it says its
+        # state (在正常营业), which a document words its own way (正常开业)
+        blank = next((i for i, w in enumerate(words) if i and not w.word.strip()), None)
+        if blank is not None:
+            end = next((i for i in range(blank + 1, len(words)) if words[i].word.strip()
+                        and words[i].flag[:1] != "n"), len(words))
+            words = words[:end]
         out = []
         for w in words:
             tok = w.word

@@ -30,7 +30,8 @@ _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排
 # spoken ways of asking, read as the written ones (啥时候 → 什么时候), and hedges that ask for no less
 # precision than the figure written (大概多少): what is asked stays the same
 _SPOKEN = (("啥时候", "什么时候"), ("多会儿", "什么时候"), ("咋样", "怎么样"), ("咋", "怎么"), ("啥", "什么"),
-           ("哪儿", "哪里"), ("干啥", "做什么"))
+           ("哪儿", "哪里"), ("干啥", "做什么"),
+           ("GDP", "地区生产总值"), ("gdp", "地区生产总值"))  # statistics' own abbreviation of its indicator
 _HEDGE = re.compile(r"大概|大约|大致|差不多|左右(?=[？?。]?$)")
 
 

@@ -29,6 +29,9 @@ def test_a_word_the_named_document_never_writes_is_found():
     assert a.unnamed_in_documents("注册资本上限是多少？", _info()) == ["注册资本", "上限"]
     assert a.unnamed_in_documents("研发投入是多少？", _info(docs=())) == []  # no document named: nothing to check
     assert a.unnamed_in_documents("粮食总量是多少？", _info()) == []  # 总量: an amount, asked of 粮食
+    # what follows the thing counted says its state, worded the document's way (正常营业 of 正常开业)
+    assert _answerer("全街14家老人家食堂正常开业。").unnamed_in_documents("有几家老人家食堂在正常营业？", _info()) == []
+    assert _answerer("全街14家老人家食堂正常开业。").unnamed_in_documents("有几家社区食堂？", _info()) == ["社区"]
     # the question's own abbreviation of a word written in full (营收 of 营业收入) is written
     assert _answerer("锂电新能源产业营业收入2153.6亿元。").unnamed_in_documents("锂电产业营收有多少？", _info()) == []
 
