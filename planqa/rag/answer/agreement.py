@@ -205,6 +205,8 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
     >>> s = "预计2020年地区生产总值下降3%，造成一般公共预算收入减少6亿元左右"
     >>> figure_fits(s, "money", "地区生产总值"), figure_fits(s, "percent", "地区生产总值")
     (False, True)
+    >>> figure_fits("地区生产总值年均增长7%左右，到2025年突破260亿元", "money", "地区生产总值")
+    True
     >>> t = "全年新签约项目62个，协议投资215亿元"
     >>> figure_fits(t, "money", "协议投资", owner="新签约项目"), figure_fits(t, "money", "协议投资", owner="二期项目")
     (True, False)
@@ -221,7 +223,10 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
             m = _RATIO.search(clause)  # 200:1 的比例
         if m is None:
             continue
-        context = clause if m.start() > 3 or i == 0 else clauses[i - 1] + clause
+        # a clause whose figure follows only a time and a verb (到2025年突破260亿元) goes on with the
+        # subject of the clause before
+        lead_in = re.sub(r"[到至在于]?(?:19|20)\d\d年(?:底|末|前)?", "", clause[:m.start()]).strip()
+        context = clause if len(lead_in) > 3 or i == 0 else clauses[i - 1] + clause
         # the figure counts the subject: its head word stands in the clause (8个日间照料站 does not count 床位)
         if subject and not (phrase_share(subject, context) >= SUBJECT_SHARE and _head(subject) in normalize(context)):
             continue

@@ -351,17 +351,18 @@ class ExtractiveAnswerer:
         text = self._doc_texts[info.docs]
         # only the clauses that ask for the figure (…总占地面积和涉及人口大约是多少): the others set the scene
         asking = "，".join(c for c in re.split(r"[，,；;？?。]", question) if _ASKS_FIGURE.search(c))
-        words = list(pseg.cut(content_text(asking, info.places)))
+        # after the question word only the thing counted (几家老人家食堂) is asked; what follows it says its
+        # state (在正常营业), which a document words its own way (正常开业)
+        at = _ASKS_FIGURE.search(asking)
+        words = list(pseg.cut(content_text(asking[:at.start()] if at else asking, info.places)))
+        if at:
+            after = list(pseg.cut(content_text(asking[at.start():], info.places)))
+            first = next((i for i, w in enumerate(after) if w.word.strip()), len(after))
+            end = next((i for i in range(first, len(after)) if after[i].flag[:1] != "n"), len(after))
+            words += after[:end]
         asked = {words[i - 1].word for i, w in enumerate(words) if i and w.word in ("是", "为")
                  and i + 1 < len(words) and words[i + 1].word.strip() == ""  # content_text blanks 多少
                  and words[i - 1].flag[:1] in ("n", "v")}  # 上限是多少, not 大约是多少
-        # after the question word only the thing counted (几家老人家食堂) is asked; what follows it says its
-        # state (在正常营业), which a document words its own way (正常开业)
-        blank = next((i for i, w in enumerate(words) if i and not w.word.strip()), None)
-        if blank is not None:
-            end = next((i for i in range(blank + 1, len(words)) if words[i].word.strip()
-                        and words[i].flag[:1] != "n"), len(words))
-            words = words[:end]
         out = []
         for w in words:
             tok = w.word
