@@ -354,9 +354,10 @@ class ExtractiveAnswerer:
         # after the question word only the thing counted (几家老人家食堂) is asked; what follows it says its
         # state (在正常营业), which a document words its own way (正常开业)
         at = _ASKS_FIGURE.search(asking)
-        words = list(pseg.cut(content_text(asking[:at.start()] if at else asking, info.places)))
+        words = list(pseg.cut(content_text(asking[:at.start()], info.places, fallback=False) if at
+                              else content_text(asking, info.places)))
         if at:
-            after = list(pseg.cut(content_text(asking[at.start():], info.places)))
+            after = list(pseg.cut(content_text(asking[at.start():], info.places, fallback=False)))
             first = next((i for i, w in enumerate(after) if w.word.strip()), len(after))
             end = next((i for i in range(first, len(after)) if after[i].flag[:1] != "n"), len(after))
             words += after[:end]

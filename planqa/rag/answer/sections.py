@@ -111,6 +111,8 @@ def lead(paragraph: str) -> tuple[str, str] | None:
     ('茶香线路', None)
     >>> lead("（一）在本市注册的独立法人，注册资本不低于5000万元；")[1]
     '在本市注册的独立法人，注册资本不低于5000万元'
+    >>> lead("A. 茶香线路：镇区—石门村—竹坞村—云台村")[1]
+    '茶香线路：镇区—石门村—竹坞村—云台村'
 
     """
     body = paragraph.strip().strip("*# \u3000")
@@ -123,6 +125,10 @@ def lead(paragraph: str) -> tuple[str, str] | None:
         return None
     if written.endswith(("：", ":")) and len(body) - len(written) < 4:
         return None  # a line that only announces what follows (主要目标是：) is no item
+    rest = body[len(written):].strip()
+    if written.endswith(("：", ":")) and rest and not re.search(rf"[{_END}]", rest) and len(rest) <= LEAD_MAX:
+        # a label line (茶香线路：镇区—石门村—竹坞村), not a sentence: the whole line is the item
+        return body, _ITEM_MARK.sub("", body).strip().strip("*").strip()
     if len(body) == len(written) and not written.endswith(("。", "；", ";")):
         return None  # a list item ends its line with 。 or ；
     return written, bare
@@ -323,10 +329,31 @@ def slogan_items(parts: list[str], hits: list[Hit], reader: Reader, term: str = 
     items, spans = [], {}
     for _, p, clause in sorted((x for f in found for x in f), key=lambda x: x[0]):
         n = reader.number(p.chunk)
-        items.append(f"{clause}[{n}]")
+        items.append(f"{built(clause)}[{n}]")
         spans.setdefault(n, []).append(clause)
     quotes = {n: span_text(reader.chunk_of(n).text, cs[0], cs[-1]) for n, cs in spans.items()}
     return Draft("；".join(items) + "。", quotes, False, "")
+
+
+def built(clause: str) -> str:
+    """What an opening sets out to build, without the verb that opens it (做强梅岭湖新城核心区 → 梅岭湖新城核心区).
+
+    >>> built("做强梅岭湖新城核心区"), built("做优东部经开区板块"), built("推进南部枢纽片区"), built("民生线")
+    ('梅岭湖新城核心区', '东部经开区板块', '南部枢纽片区', '民生线')
+    """
+    from planqa.rag.answer.question import _jieba
+
+    import jieba.posseg as pseg
+
+    _jieba()  # loaded quietly
+    words = list(pseg.cut(clause))
+    if len(words) < 2 or not words[0].flag.startswith("v"):
+        return clause
+    cut = len(words[0].word)
+    if cut == 1 and len(words[1].word) == 1:  # 做|优 东部…: a verb of two characters jieba split
+        cut = 2
+    rest = clause[cut:]
+    return rest if len(rest) >= 3 else clause
 
 
 def _openings(mention: Chunk, said: str, specs: list[tuple[int, str]], reader: Reader
