@@ -194,6 +194,12 @@ def _in_order_share(p: str, t: str) -> float:
     return best / len(p) if best >= 3 else 0.0
 
 
+# what may stand before a figure in a clause that goes on with the subject of the one before: a time, the base
+# it is measured from, a verb of change (…，比上年增长4.9%; …，到2025年突破260亿元)
+_LEAD_IN = re.compile(r"[到至在于]?(?:19|20)\d\d年(?:底|末|前)?|[比较]上年末?|比去年|同比|年均|平均|"
+                      r"增长|下降|提高|降低|减少|增加|达到|突破|实现|完成|超过|保持|稳定在|约|为|是|了")
+
+
 def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None = None, owner: str = "") -> bool:
     """A figure in the asked measure stands in ``text`` beside the asked subject.
 
@@ -206,6 +212,8 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
     >>> figure_fits(s, "money", "地区生产总值"), figure_fits(s, "percent", "地区生产总值")
     (False, True)
     >>> figure_fits("地区生产总值年均增长7%左右，到2025年突破260亿元", "money", "地区生产总值")
+    True
+    >>> figure_fits("全年全县地区生产总值（GDP）242.36亿元，比上年增长4.9%", "percent", "地区生产总值")
     True
     >>> t = "全年新签约项目62个，协议投资215亿元"
     >>> figure_fits(t, "money", "协议投资", owner="新签约项目"), figure_fits(t, "money", "协议投资", owner="二期项目")
@@ -225,7 +233,7 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
             continue
         # a clause whose figure follows only a time and a verb (到2025年突破260亿元) goes on with the
         # subject of the clause before
-        lead_in = re.sub(r"[到至在于]?(?:19|20)\d\d年(?:底|末|前)?", "", clause[:m.start()]).strip()
+        lead_in = _LEAD_IN.sub("", clause[:m.start()]).strip()
         context = clause if len(lead_in) > 3 or i == 0 else clauses[i - 1] + clause
         # the figure counts the subject: its head word stands in the clause (8个日间照料站 does not count 床位)
         if subject and not (phrase_share(subject, context) >= SUBJECT_SHARE and _head(subject) in normalize(context)):

@@ -37,6 +37,7 @@ from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
 _ASKS_FIGURE = re.compile(r"多少|几|百分之")
+_ITEM_NUMBER = re.compile(r"^\s*[（(]?\d{1,2}[.、．)）]\s*(?=\D)")
 _AMOUNT_CHARS = set("量数额值")  # 总量, 人数, 金额, 产值: the amount of a thing, not the thing
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
@@ -153,7 +154,8 @@ class ExtractiveAnswerer:
             if u.row is not None:  # a row whose cells hold no figure (——, 与GDP增长保持同步) gives none
                 cue = 1.0 if _row_has_figures(u.row) else -0.5
             else:
-                cue = 1.0 if UNIT_NUMBER.search(halfwidth(u.text)) else (0.4 if HAS_NUMBER.search(u.text) else -1.0)
+                said = _ITEM_NUMBER.sub("", halfwidth(u.text))  # 2.地区生产总值…按现价计算: a note's number is no figure
+                cue = 1.0 if UNIT_NUMBER.search(said) else (0.4 if HAS_NUMBER.search(said) else -1.0)
         elif qtype == "list":
             cue = list_cue(u.text, ask.head, count)
         elif qtype == "when":
