@@ -236,12 +236,31 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
         lead_in = _LEAD_IN.sub("", clause[:m.start()]).strip()
         context = clause if len(lead_in) > 3 or i == 0 else clauses[i - 1] + clause
         # the figure counts the subject: its head word stands in the clause (8个日间照料站 does not count 床位)
-        if subject and not (phrase_share(subject, context) >= SUBJECT_SHARE and _head(subject) in normalize(context)):
+        if subject and not (phrase_share(subject, context) >= SUBJECT_SHARE and _names_head(subject, context)):
             continue
         if owner and phrase_share(owner, (clauses[i - 1] if i else "") + clause) < SUBJECT_SHARE:
             continue
         return True
     return False
+
+
+_GROWTH = ("增速", "增长", "增幅")
+
+
+def _names_head(subject: str, text: str) -> bool:
+    """The text names what the subject measures: its head word, a growth written another way (增速 as 增长),
+    or the head abbreviated with the word before it (播种面积 as 播面).
+
+    >>> _names_head("粮食播种面积", "粮食播面稳定在98万亩以上"), _names_head("年均增速", "年均增长2.3%")
+    (True, True)
+    >>> _names_head("日间照料床位", "8个日间照料站")
+    False
+    """
+    t, s = normalize(text), normalize(subject)
+    head = _head(s)
+    if head in t or (head in _GROWTH or s.endswith("增长率")) and any(g in t for g in _GROWTH):
+        return True
+    return len(s) >= 4 and s[-4] + s[-2] in t
 
 
 def _head(subject: str) -> str:
