@@ -297,6 +297,14 @@ class ExtractiveAnswerer:
         if section is not None and inline and cov < NAMED_SECTION:
             section = None
         if section is not None:
+            # inside the section, a sentence that announces just what is asked (“十四五”时期…的主要目标是：)
+            # narrows it to the items after it
+            intro = next((u for u in units[:3] if u.row is None and is_intro(u.text) and u.coverage >= NAMED_SECTION
+                          and hits[u.n - 1].chunk.doc_id == section[0]
+                          and hits[u.n - 1].chunk.headings[:len(section[1])] == section[1]), None)
+            listed = intro_list(intro, hits, reader) if intro is not None else None
+            if listed:
+                return listed
             listed = section_list(section, reader, qtype == "summary")
             if listed is None and qtype == "summary" and cov >= NAMED_SECTION:
                 listed = section_summary(section, reader)  # 发展定位，请概括: the section says it
