@@ -131,6 +131,7 @@ class QueryInfo:
     years: tuple[int, ...]
     report_years: tuple[int, ...] = ()  # years that name a document (2021年政府工作报告), not a time asked about
     inner: tuple[str, ...] = ()  # parts of a named place (its towns) the question is about
+    outer: tuple[str, ...] = ()  # units named that only hold documents' places (天津市 of 新河街道's plan)
 
 
 def _blank(text: str, name: str) -> str:
@@ -149,6 +150,8 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
     (('xinhe',), ('新河街',), ('泰达街道',), (2025,))
     >>> analyze("北京数据专区和消费集聚区由谁负责", idx).unknown_places
     ()
+    >>> analyze("滨海新区2021年GDP是多少", idx).outer, analyze("滨海新区新河街道的目标", idx).outer
+    (('滨海新区',), ())
     """
     text = halfwidth(question)
     rest, found, docs = text, [], []
@@ -165,14 +168,18 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
                     docs.append(d)
             rest = _blank(rest, alias)
     docs, inner, rest = _towns_of_named(rest, docs, places)
+    outer = []
     for parent in sorted(places.parents, key=len, reverse=True):
+        if parent in rest:
+            outer.append(parent)
         rest = _blank(rest, parent)
     unknown = [n for n in _mentions(rest) if n not in inner]
     # “2021年政府工作报告” names a document, not a year asked about
     digits = cn_year_to_digits(text)
     reports = tuple(sorted({int(y) for y in _DOC_YEAR_RE.findall(digits)}))
     years = tuple(sorted({int(y) for y in _YEAR_RE.findall(_DOC_YEAR_RE.sub(" ", digits))}))
-    return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years, reports, tuple(inner))
+    return QueryInfo(question, tuple(docs), tuple(found), tuple(unknown), years, reports, tuple(inner),
+                     tuple(outer))
 
 
 def narrow_by_kind(info: QueryInfo, kinds_of: dict[str, str], places: PlaceIndex) -> QueryInfo:

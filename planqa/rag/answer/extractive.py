@@ -32,7 +32,7 @@ from planqa.rag.answer.sections import (Reader, best_section, intro_list, is_doc
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
 from planqa.rag.facts import short_place
-from planqa.rag.query import QueryInfo
+from planqa.rag.query import QueryInfo, place_aliases
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
@@ -424,6 +424,10 @@ class ExtractiveAnswerer:
             return "所问地方的文档中没有相关段落" if info.docs else "没有检索到相关段落"
         if info.unknown_places and not info.docs:
             return f"知识库中没有关于{'、'.join(info.unknown_places)}的文档"
+        if info.outer and not info.docs and not any(
+                a in normalize(u.text) for u in units[:3] for p in info.outer for a in place_aliases(p)):
+            # 鹭洲区 asked, where only a street of it has a document: what that says is the street's own
+            return f"知识库中没有关于{info.outer[0]}本身的文档"
         inner = [p for p in inner_places(info, hits) if not any(p in h.chunk.text for h in hits)]
         if inner:  # 梅岭区东湖镇: a town inside a district that has a document, but none of its own, nor a word of it
             return f"知识库中没有关于{inner[0]}的文档"
