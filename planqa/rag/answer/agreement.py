@@ -385,3 +385,27 @@ def bound_conflict(question: str, text: str) -> str:
     if lower and says_upper and not says_lower:
         return "上限"
     return ""
+
+
+# the administrative levels a measure names side by side (对新认定的国家级、省级示范基地): one asked that the
+# sentence's list leaves out is not given there
+_LEVELS = re.compile(r"国家级|省级|市级|县级|区级|镇级|乡级|村级")
+
+
+def missing_level(question: str, text: str) -> str:
+    """The level the question asks (市级) when the text lists others side by side and not it, else ''.
+
+    >>> missing_level("对新认定的市级示范基地奖励多少钱？", "对新认定的国家级、省级示范基地，分别给予30万元、15万元")
+    '市级'
+    >>> missing_level("省级示范基地奖多少？", "对新认定的国家级、省级示范基地，分别给予30万元、15万元")
+    ''
+    >>> missing_level("市级示范基地奖多少？", "对市级示范基地给予10万元")
+    ''
+    """
+    asked = set(_LEVELS.findall(question))
+    listed = [m.group(0) for m in re.finditer(rf"(?:{_LEVELS.pattern})(?:[、和及与](?:{_LEVELS.pattern}))+",
+                                              normalize(text))]
+    named = {lv for run in listed for lv in _LEVELS.findall(run)}
+    if not asked or not named or asked & set(_LEVELS.findall(normalize(text))):
+        return ""
+    return sorted(asked)[0]

@@ -48,7 +48,12 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     Short sentences are kept whole; longer ones are cut to the clauses holding
     the question's words and figures (``prefer="number"``) or enumerations
     (``prefer="list"``); in an enumeration of figures (A完成23.3亿、B完成25.5亿)
-    only the item asked about is kept.
+    only the item asked about is kept; things and the figures given them respectively (对A、B，分别给予
+    30万元、15万元) stay together.
+
+    >>> key_clauses("推广绿色生产技术，对新认定的国家级、省级林下经济示范基地，市财政分别给予30万元、15万元一次性奖励，"
+    ...             "完善基地道路、水利、电力等基础设施", {"国家": 1.0, "示范": 1.0, "基地": 1.0})
+    '对新认定的国家级、省级林下经济示范基地，市财政分别给予30万元、15万元一次性奖励'
     """
     body = sentence.rstrip(_END)
     short = SHORT_SENTENCE if prefer == "number" else 150
@@ -82,6 +87,13 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
         nxt = hi + 1 if hi + 1 < len(clauses) else lo - 1
         keep.add(nxt)
     keep |= _asked_items(clauses, weights, keep)
+    # 对新认定的国家级、省级示范基地，分别给予30万元、15万元: the things and their figures, in order, are one statement
+    for i in sorted(keep):
+        if "分别" in clauses[i] and i > 0:
+            keep.add(i - 1)
+        if i + 1 < len(clauses) and "分别" in clauses[i + 1]:
+            keep.add(i + 1)
+    respectively = any("分别" in clauses[i] for i in keep)
     last = max(keep)
     if clauses[last].rstrip().endswith(("：", ":")):  # "主要预期目标是：" — the answer follows the colon
         while last + 1 < len(clauses) and sum(len(clauses[i]) for i in keep) < 2 * SHORT_SENTENCE:
@@ -89,7 +101,7 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
             keep.add(last)
     chosen = "".join(clauses[i] for i in sorted(keep)).strip().rstrip("，,；;：:")
     items = chosen.split("、")
-    if prefer == "number" and len(items) > 2 and \
+    if prefer == "number" and len(items) > 2 and not respectively and \
             sum(1 for it in items if UNIT_NUMBER.search(halfwidth(it))) >= 2:
         best_item = max(items, key=value)
         if value(best_item) > 0.3:

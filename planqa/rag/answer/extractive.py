@@ -17,12 +17,12 @@ from planqa.corpus.kinds import doc_kind
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.answer.agreement import (AVERAGE, bound_conflict, figure_fits, frame_years, inner_places, other_measure,
+from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, figure_fits, missing_level, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
                                        measure_word)
-from planqa.rag.answer.question import (LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
+from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
@@ -143,6 +143,7 @@ class ExtractiveAnswerer:
         weights, qtype, tense, count, term = ask.weights, ask.qtype, ask.tense, ask.count, ask.term
         text = cn_year_to_digits(normalize(u.text))
         headings = hits[u.n - 1].chunk.headings
+        u.context = hits[u.n - 1].chunk.title + "".join(headings)
         context = cn_year_to_digits(normalize(headings[-1])) if headings else ""
         total = sum(weights.values()) or 1.0
         found = frozenset(g for g in weights if g in text)
@@ -323,6 +324,8 @@ class ExtractiveAnswerer:
         owner = ask.subject[:-len(ask.phrase)] if subject == ask.phrase and ask.subject.endswith(ask.phrase) else ""
         if u.row is not None:  # a row fits by its unit, when its cells hold figures at all (not 完成县下达任务)
             return _row_has_figures(u.row) and figure_fits(u.row.name, ask.measure, subject, row_unit=u.row.unit)
+        if owner and phrase_share(owner, u.text + u.context) >= SUBJECT_SHARE:
+            owner = ""  # what the figure belongs to is named by the sentence or its heading (（三）重大项目实施情况)
         return figure_fits(u.text, ask.measure, subject, owner=owner)
 
     def foreign_words(self, question: str, info: QueryInfo) -> list[str]:
@@ -347,8 +350,8 @@ class ExtractiveAnswerer:
         """Words of a figure question that the documents it is about never write (研发投入 asked of a
         bulletin that has no 研发; 年薪补贴 of a policy that gives 安家补贴): the figure is not stated there.
 
-        The words are jieba's nouns and abbreviations, and the word the figure is asked of (注册资本上限是多少
-        → 上限); a word counts as written when any of its character pairs is, or its first character with a
+        The words are jieba's nouns and abbreviations, but not the attribute a figure is asked as (门槛是多少,
+        unless it names an indicator: 常住人口是多少); a cap asked of a floor is ``bound_conflict``'s. A word counts as written when any of its character pairs is, or its first character with a
         later one, the way Chinese abbreviates (播种面积 → 播面, 规模以上 → 规上).
         """
         if not info.docs or self.doc_text is None:
@@ -371,15 +374,17 @@ class ExtractiveAnswerer:
             first = next((i for i, w in enumerate(after) if w.word.strip()), len(after))
             end = next((i for i in range(first, len(after)) if after[i].flag[:1] != "n"), len(after))
             words += after[:end]
-        asked = {words[i - 1].word for i, w in enumerate(words) if i and w.word in ("是", "为")
-                 and i + 1 < len(words) and words[i + 1].word.strip() == ""  # content_text blanks 多少
-                 and words[i - 1].flag[:1] in ("n", "v")}  # 上限是多少, not 大约是多少
+        # the attribute asked of the thing (重点产生单位的门槛是多少): a document states it by its figure
+        # (100公斤以上), not by the word — unless the word names an indicator (常住人口是多少)
+        said = [w for w in words if w.word.strip() and w.word not in ("是", "为", "有")]
+        asked = said[-1].word if at and said and said[-1].flag[:1] == "n" and len(said[-1].word) == 2 \
+            and not _INDICATOR_WORD.search(said[-1].word) and len(said) > 1 else ""
         out = []
         for w in words:
             tok = w.word
             if len(tok) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", tok) or set(tok) <= _MEASURE_CHARS:
                 continue
-            if not (w.flag in ("n", "nz", "j") or tok in asked):
+            if w.flag not in ("n", "nz", "j") or tok == asked:
                 continue
             if len(tok) == 2 and measure_word(tok):
                 continue  # 比例, 收入: how a figure is stated (达到全镇总人口的48%), not a thing asked about
@@ -447,6 +452,9 @@ class ExtractiveAnswerer:
         if unnamed:  # 万载县规模以上工业企业研发投入: the county's bulletin never writes 研发
             return f"文档中没有提到“{unnamed[0]}”"
         best = next((u for u in units[:3] if HAS_NUMBER.search(u.text)), None) if ask.qtype == "number" else None
+        level = missing_level(question, best.text) if best is not None else ""
+        if level:  # 市级 asked of a reward set for 国家级、省级 only
+            return f"文档只规定了{'、'.join(dict.fromkeys(_levels_of(best.text)))}的，没有{level}的"
         side = bound_conflict(question, best.text) if best is not None else ""
         if side:  # 注册资本最高不能超过多少, where the document sets only a floor (不低于5000万元)
             return f"文档只规定了{side}，没有所问的{'上限' if side == '下限' else '下限'}"
@@ -556,6 +564,10 @@ def _asks_part(question: str, part: str) -> bool:
     counted = part_count(part)
     return counted is not None and re.search(re.escape(counted[2]) + r"[\u4e00-\u9fff]?" + re.escape(counted[1]),
                                              question) is not None
+
+
+def _levels_of(text: str) -> list[str]:
+    return _LEVELS.findall(normalize(text))
 
 
 def list_heads(question: str) -> tuple[str, ...]:

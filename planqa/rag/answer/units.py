@@ -31,6 +31,7 @@ class Unit:
     semantic: float = 0.0  # embedding similarity to the question (the lexically best candidates only)
     found: frozenset = field(default_factory=frozenset)
     raw: str = ""  # the passage text as written, when ``text`` joins wrapped lines
+    context: str = ""  # the headings it stands under, once scored
 
     @property
     def source_text(self) -> str:
