@@ -27,7 +27,7 @@ def test_a_word_the_named_document_never_writes_is_found():
     assert a.unnamed_in_documents("万载县规模以上工业企业有多少户？", _info()) == []
     assert a.unnamed_in_documents("粮食播种面积稳定在多少？", _info()) == []  # 播面 abbreviates it
     assert a.unnamed_in_documents("注册资本上限是多少？", _info()) == ["注册资本"]  # a cap: bound_conflict's
-    assert a.unnamed_in_documents("重点企业的门槛是多少？", _info()) == []  # asked as its figure
+    assert a.unnamed_in_documents("规模以上工业企业的门槛是多少？", _info()) == []  # asked as its figure
     assert a.unnamed_in_documents("常住人口是多少？", _info()) == ["常住人口"]
     assert a.unnamed_in_documents("研发投入是多少？", _info(docs=())) == []  # no document named: nothing to check
     assert a.unnamed_in_documents("粮食总量是多少？", _info()) == []  # 总量: an amount, asked of 粮食
