@@ -22,11 +22,11 @@ from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
                                        measure_word)
-from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count, content_bigrams, content_text, defined_term,
+from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count, asked_kind, content_bigrams, content_text, defined_term,
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
-from planqa.rag.answer.sections import (Reader, best_section, intro_list, is_doc_title, is_intro, part_sections,
+from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, intro_list, is_doc_title, is_intro, part_sections,
                                         section_list,
                                         section_summary, slogan_items, term_section, title_words)
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
@@ -263,6 +263,14 @@ class ExtractiveAnswerer:
         elif qtype != "number" and _WHAT_ARE.search(question):
             slogan = _NUMBERED_SLOGAN.search(question)  # 五大行动分别是什么, unquoted
             listed = slogan_items([slogan.group(0)], hits, reader) if slogan else None
+            if listed:
+                return listed
+        if qtype == "list":  # 哪六个行动, 一共分了哪几章: the sibling headings that are the things asked
+            kind = asked_kind(question)
+            docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:3]))
+            found = counted_headings(reader.headings(docs, [hits[u.n - 1] for u in units]), kind, ask.count) \
+                if kind else None
+            listed = heading_items(*found, reader) if found else None
             if listed:
                 return listed
         if qtype in ("list", "summary"):

@@ -21,7 +21,7 @@ QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎�
                   "有何异同", "异同", "有何不同", "有什么不同", "有何", "区别", "差异", "相比", "对比", "比较",
                   "哪个更高", "哪个更多", "哪个更大", "更高", "更多", "更大", "一样", "相同", "各是", "各为",
                   "比上年", "比去年", "较上年", "同比", "什么样", "怎么样", "自己", "第几", "排第几",
-                  "两个数字", "数字", "描述", "表述", "阐述", "怎么说")
+                  "两个数字", "数字", "描述", "表述", "阐述", "怎么说", "指出", "谈到", "讲到", "说到", "写到", "给出")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前")
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
@@ -53,6 +53,8 @@ def question_type(question: str) -> str:
     ('number', 'list', 'when')
     >>> question_type("考评分成哪几块、各占多少分？"), question_type("一共几条，分别支持哪些方面？")
     ('list', 'list')
+    >>> question_type("坚持的基本原则都有什么？"), question_type("这项工作有什么意义？")
+    ('list', 'fact')
     """
     q = question
     if re.search(r"什么时候|何时|哪一年|哪年|日期|时间", q):
@@ -65,7 +67,8 @@ def question_type(question: str) -> str:
         return "number"
     if re.search(r"概括|总结|思路|怎么做|如何做|打算|怎样(推进|开展|安排)|主要(做法|内容)", q):
         return "summary"
-    if re.search(r"哪些|哪几|包括|包含|列举|几个方面|几方面|几类|几大|哪[一二三四五六七八九十两]", q):
+    if re.search(r"哪些|哪几|包括|包含|列举|几个方面|几方面|几类|几大|哪[一二三四五六七八九十两]|"
+                 r"(?:都|主要|具体)(?:有|是|包括)什么", q):
         return "list"
     if re.search(r"谁|哪个|哪位|哪家|哪所|哪座|什么会议|由.*作", q):
         return "who"
@@ -116,7 +119,7 @@ def _content(question: str, places: tuple[str, ...], words: tuple[str, ...]) -> 
     for p in sorted(places, key=len, reverse=True):
         q = q.replace(normalize(p), " ")
     q = _HAS_BEFORE_ASK.sub(" ", q)  # 集聚区有哪几项: 有 only asks, and 区有 is no word of the documents
-    q = re.sub(r"哪[几些]?[一二三四五六七八九十两\d]*[个项类种大条点件批]", " ", q)  # 哪几类, 哪四项: how many
+    q = re.sub(r"(?:分成|分为)?哪[几些]?[一二三四五六七八九十两\d]*(?:[个项类种大条点件批块章节]|部分)", " ", q)  # 哪几类, 分成哪几块
     q = _ASKED_UNIT.sub(" ", q)  # 多少亿元: the unit is checked on the figure, not matched as a word
     q = re.sub(r"(19|20)\d\d年?", " ", q)
     q = re.sub(r"[？?！!。，,、；;：:“”\"'（）()《》]", " ", q)
@@ -235,6 +238,20 @@ def list_head(question: str) -> str:
         # the noun phrase just before 有哪些: after its last 的 (规划确定的基本原则 → 基本原则)
         head = re.split(r"[的之中]", m.group(1))[-1][-6:] if m else ""
     return re.sub(r"[“”\"'‘’]|[呢吗啊]$", "", head)
+
+
+_ASKED_KIND = re.compile(r"哪(?:几|些|[一二三四五六七八九十两]+|\d+)(?:个|项|大|类|条)?(章|节|篇|部分|[\u4e00-\u9fff]{2})(?![\u4e00-\u9fff])")
+
+
+def asked_kind(question: str) -> str:
+    """The kind of thing a list question counts, when it ends the question's noun (哪六个行动 → 行动,
+    一共分了哪几章 → 章), else ''.
+
+    >>> asked_kind("三年行动方案提出要实施哪六个行动？"), asked_kind("办法一共分了哪几章？"), asked_kind("有哪些特色产业集群？")
+    ('行动', '章', '')
+    """
+    m = _ASKED_KIND.search(question)
+    return m.group(1) if m else ""
 
 
 def _jieba():

@@ -232,6 +232,61 @@ def _shared_parent(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, 
     return best
 
 
+_UNIT_HEADING = ("章", "节", "条", "篇", "部分")
+
+
+def counted_headings(paths: list[tuple[str, tuple[str, ...]]], kind: str, count: int = 0
+                     ) -> tuple[tuple[str, tuple[str, ...]], list[str]] | None:
+    """Sibling headings that are the things asked (哪六个行动 → the six headings ending in 行动; 哪几章 →
+    the chapters): the parent section and those headings in order, or None. With a count, exactly that
+    many; without, at least ``SIBLINGS_MIN`` and all but one of the siblings.
+
+    >>> paths = [("d", ("方案", "二、重点任务", f"（{n}）实施{t}行动")) for n, t in zip("一二三", ("培育", "提升", "赋能"))]
+    >>> counted_headings(paths + [("d", ("方案", "三、保障措施"))], "行动", 3)[1]
+    ['（一）实施培育行动', '（二）实施提升行动', '（三）实施赋能行动']
+    >>> counted_headings([("d", ("办法", "第一章 总则")), ("d", ("办法", "第二章 附则"))], "章")[1]
+    ['第一章 总则', '第二章 附则']
+    """
+    if not kind:
+        return None
+    kids: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for doc_id, path in paths:
+        for depth in range(1, len(path) + 1):
+            mine = kids.setdefault((doc_id, path[:depth - 1]), [])
+            if path[depth - 1] not in mine:
+                mine.append(path[depth - 1])
+    best = None
+    for parent, ks in kids.items():
+        if kind in _UNIT_HEADING:
+            named = [k for k in ks if re.match(rf"第[一二三四五六七八九十百\d]+{kind}", k.strip())]
+        else:
+            named = [k for k in ks if heading_title(k).rstrip(_END).endswith(kind)]
+        if len(named) < 2 or (count and len(named) != count) \
+                or (not count and kind not in _UNIT_HEADING and (len(named) < SIBLINGS_MIN or len(named) < len(ks) - 1)):
+            continue
+        if best is None or len(named) > len(best[1]):
+            best = (parent, named)
+    return best
+
+
+def heading_items(parent: tuple[str, tuple[str, ...]], named: list[str], reader: Reader) -> Draft | None:
+    """The titles of the headings ``named`` under ``parent``, each cited where its section begins."""
+    doc_id, path = parent
+    firsts = []
+    for heading in named:
+        chunks = reader.chunks(doc_id, path + (heading,))
+        title = heading_title(heading).rstrip(_END)
+        if not chunks or normalize(title) not in normalize(chunks[0].text):
+            return None
+        firsts.append((chunks[0].start, title, chunks[0]))
+    parts, quotes = [], {}
+    for _, title, chunk in sorted(firsts, key=lambda x: x[0]):  # in the document's order
+        n = reader.number(chunk)
+        parts.append(f"{title}[{n}]")
+        quotes.setdefault(n, title)
+    return Draft("；".join(parts) + "。", quotes, False, "")
+
+
 def term_section(term: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
     """The section whose heading names a quoted term (三、优化“三片” for “三片”), to list what it is made of."""
     t = normalize(term)
@@ -454,5 +509,5 @@ def _subsections(subs: dict[str, Paragraph], paras: list[Paragraph], path, reade
 
 
 def _is_heading(p: Paragraph) -> bool:
-    t = normalize(p.text.strip("*# "))
+    t = normalize(p.text.strip("*# ")).rstrip(_END)  # （二）基本原则。 alone on its line is the heading
     return any(t == normalize(h) or normalize(heading_title(h)) == t for h in p.chunk.headings)
