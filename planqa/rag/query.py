@@ -148,8 +148,8 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
     >>> q = analyze("新河街和泰达街道2025年的目标", idx)
     >>> q.docs, q.places, q.unknown_places, q.years
     (('xinhe',), ('新河街',), ('泰达街道',), (2025,))
-    >>> analyze("北京数据专区和消费集聚区由谁负责", idx).unknown_places
-    ()
+    >>> analyze("北京数据专区和消费集聚区由谁负责", idx).unknown_places, analyze("藁城区的目标", idx).unknown_places
+    ((), ('藁城区',))
     >>> analyze("滨海新区2021年GDP是多少", idx).outer, analyze("滨海新区新河街道的目标", idx).outer
     (('滨海新区',), ())
     """
@@ -248,6 +248,9 @@ def _mentions(rest: str) -> list[str]:
         while len(name) >= 3 and name[0] in "和与及跟同或对比在的是、" and not g.knows(name):
             name = name[1:]
         head = name[: len(name) - len(m.group(2))]
+        if m.group(2) not in ("街道", "街", "镇", "乡") and len(name) >= 3 and g.knows(name):
+            out.append(name)  # 藁城区 is a district though it ends like 城区
+            continue
         if not head or name in _GENERIC or any(name.endswith(g_) for g_ in _GENERIC) or head.startswith(_GENERIC_HEAD) \
                 or head[0] in _NUMERAL:
             continue

@@ -409,3 +409,36 @@ def missing_level(question: str, text: str) -> str:
     if not asked or not named or asked & set(_LEVELS.findall(normalize(text))):
         return ""
     return sorted(asked)[0]
+
+
+# a provision that leaves its figure to another text (具体收费标准…另行制定; 按照…有关规定执行)
+_DEFERRED = re.compile(r"另行(?:制定|规定|确定|公布|发布|明确)|(?:按照|依照|参照)[^，,；;。]{2,30}(?:有关|相关)?规定(?:执行|办理)")
+
+
+def deferred(text: str, weights: dict[str, float], least: float = 0.3) -> bool:
+    """A clause of ``text`` about what is asked (``weights``: its bigrams) leaves the figure to another
+    text and states none itself.
+
+    >>> s = "向餐厨废弃物产生单位收取处理费，具体收费标准由区发展和改革委员会另行制定"
+    >>> deferred(s, {"收费": 1.0, "标准": 1.0, "处理": 1.0}), deferred("补贴标准为每吨180元", {"标准": 1.0})
+    (True, False)
+    """
+    total = sum(weights.values()) or 1.0
+    clauses = _CLAUSES.findall(normalize(text))
+    for i, clause in enumerate(clauses):
+        if not _DEFERRED.search(clause) or _FIGURE.search(halfwidth(clause)):
+            continue
+        scope = (clauses[i - 1] if i else "") + clause
+        if sum(w for g, w in weights.items() if g in scope) / total >= least:
+            return True
+    return False
+
+
+def row_blank_for(cells: tuple[tuple[str, str], ...], years: tuple[int, ...]) -> bool:
+    """The table row leaves the asked years' columns empty (2020年基数：—): it gives no figure for them.
+
+    >>> row_blank_for((("2020年基数", "—"), ("2025年目标", "8.0")), (2020,)), row_blank_for((("2020年", "41"),), (2020,))
+    (True, False)
+    """
+    asked = [v for h, v in cells if any(str(y) in h for y in years)]
+    return bool(asked) and all(v.strip(" —–-－/／") == "" for v in asked)

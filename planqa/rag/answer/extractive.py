@@ -17,7 +17,7 @@ from planqa.corpus.kinds import doc_kind
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, figure_fits, missing_level, frame_years, inner_places, other_measure,
+from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
@@ -202,7 +202,8 @@ class ExtractiveAnswerer:
         self._add_semantic(question, units)
         # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it
         dated = [u for u in units if not year_conflict(ask.years, self.frame(u, hits), written_years(u.text))
-                 and not other_period(ask.period, self.frame(u, hits))]
+                 and not other_period(ask.period, self.frame(u, hits))
+                 and not (u.row is not None and row_blank_for(u.row.cells, ask.years))]
         if re.search(r"年均|平均每年", question):  # 十四五年均增长 is not answered by one year's target
             dated = [u for u in dated if u.row is not None or AVERAGE.search(u.text)
                      or len(written_years(u.text)) != 1]
@@ -459,6 +460,11 @@ class ExtractiveAnswerer:
         unnamed = self.unnamed_in_documents(question, info) if ask.qtype == "number" else []
         if unnamed:  # 万载县规模以上工业企业研发投入: the county's bulletin never writes 研发
             return f"文档中没有提到“{unnamed[0]}”"
+        covering = max(units[:3], key=lambda u: u.coverage)
+        if ask.qtype == "number" and covering.row is None and deferred(covering.text, ask.weights) and not any(
+                u is not covering and u.coverage >= 0.8 * covering.coverage and (
+                    u.row is not None or UNIT_NUMBER.search(halfwidth(u.text))) for u in units[:3]):
+            return "文档说明具体数额另行规定，没有写出所问的数字"  # 具体收费标准…另行制定
         best = next((u for u in units[:3] if HAS_NUMBER.search(u.text)), None) if ask.qtype == "number" else None
         level = missing_level(question, best.text) if best is not None else ""
         if level:  # 市级 asked of a reward set for 国家级、省级 only
