@@ -142,6 +142,9 @@ class ExtractiveAnswerer:
     def score(self, u: Unit, ask: Ask, hits: list[Hit]) -> None:
         weights, qtype, tense, count, term = ask.weights, ask.qtype, ask.tense, ask.count, ask.term
         text = cn_year_to_digits(normalize(u.text))
+        if u.text.startswith("其中") and u.row is None and 0 < u.index < len(u.sentences):
+            # 其中，教育支出…: a breakdown is of what the sentence before it states (一般公共预算支出52.39亿元)
+            text = cn_year_to_digits(normalize(u.sentences[u.index - 1])) + text
         headings = hits[u.n - 1].chunk.headings
         u.context = hits[u.n - 1].chunk.title + "".join(headings)
         context = cn_year_to_digits(normalize(headings[-1])) if headings else ""
@@ -187,7 +190,7 @@ class ExtractiveAnswerer:
         question = written_form(question)
         ask = self.read(question, info, hits)
         qtype, phrase = ask.qtype, ask.phrase
-        units = candidates(hits, info)
+        units = candidates(hits, info, chains=qtype == "list")
         for u in units:
             self.score(u, ask, hits)
             # a figure asked for by name (绿化覆盖率) comes from a sentence or row that names it

@@ -171,8 +171,15 @@ def list_cue(text: str, head: str, count: int) -> float:
     """How much a sentence looks like the list asked for: an enumeration (of that many items, 哪三个),
     of things named like the list's head (…、…等特色产业集群; 红色网格、红色物业 for “红色”力量)."""
     best = 0.5 * min(1.0, len(_ENUM.findall(text)) / 3)
+    tail = normalize(head)[-2:] if head else ""
+    # a breakdown in figure clauses (其中，教育支出…；社会保障和就业支出…；): its parts that carry the head
+    parts = [p for p in re.split(r"[；;]", normalize(text)) if tail and tail in p]
+    if len(parts) >= 2:
+        best = max(best, 1.5 if count == len(parts) else min(1.0, 0.3 * len(parts)))
     for clause in re.split(r"[，,；;。：:]", normalize(text)):
         items = clause.count("、") + 1
+        if items == 1 and count == 2 and len(re.findall(r"(?<=[\u4e00-\u9fff])[和及与](?=[\u4e00-\u9fff])", clause)) == 1:
+            items = 2  # 是指餐厨垃圾和废弃食用油脂: two things, joined by 和
         if items < 2:
             continue
         named = names_head(clause, head) if head else 0.0

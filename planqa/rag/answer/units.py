@@ -133,8 +133,11 @@ def is_heading_line(sentence: str, hit: Hit) -> bool:
                for h in hit.chunk.headings)
 
 
-def candidates(hits: list[Hit], info: QueryInfo) -> list[Unit]:
-    """Every sentence (wrapped title lines joined) and table row of the passages, from the named places only."""
+def candidates(hits: list[Hit], info: QueryInfo, chains: bool = False) -> list[Unit]:
+    """Every sentence (wrapped title lines joined) and table row of the passages, from the named places only.
+
+    With ``chains``, also each run of clauses joined by ；(其中，教育支出…；社会保障和就业支出…；…。) as one
+    candidate: a list question's items may be those clauses."""
     allowed = set(info.docs)
     out = []
     for n, h in enumerate(hits, 1):
@@ -152,6 +155,23 @@ def candidates(hits: list[Hit], info: QueryInfo) -> list[Unit]:
                    for i, (s, (a, b)) in enumerate(zip(sents, spans))
                    if len(s) >= 6 and (not is_heading_line(s, h) or FIGURE_HEADING.search(s))
                    and not _is_title(s, c.title))
+        if chains:
+            out.extend(_chains(n, c.text, spans, sents))
+    return out
+
+
+def _chains(n: int, text: str, spans: list[tuple[int, int]], sents: tuple[str, ...]) -> list[Unit]:
+    """Runs of three or more sentences of one paragraph that end in ；, the last one included, as one unit each."""
+    out, i = [], 0
+    while i < len(spans):
+        j = i
+        while j < len(spans) and text[spans[j][0]:spans[j][1]].rstrip().endswith(("；", ";")) \
+                and "\n" not in text[spans[j][1]:spans[j + 1][0] if j + 1 < len(spans) else spans[j][1]]:
+            j += 1
+        if j - i >= 2 and j < len(spans):
+            a, b = spans[i][0], spans[j][1]
+            out.append(Unit(n, unwrap(text[a:b]).strip("*# "), None, i, sents, raw=text[a:b]))
+        i = max(j, i) + 1
     return out
 
 
