@@ -26,7 +26,8 @@ from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
-from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, intro_list, is_doc_title, is_intro, part_sections,
+from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, heading_title,
+                                        intro_list, is_doc_title, is_intro, part_sections,
                                         section_list,
                                         section_summary, slogan_items, term_section, title_words)
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
@@ -284,6 +285,16 @@ class ExtractiveAnswerer:
                 return listed
         if qtype == "summary":
             return summary(units[0], hits)
+        if qtype == "fact" and re.search(r"是什么|是怎样的|有什么", question):
+            # 三年行动方案的发展目标是什么: a section so named (（三）发展目标) says it
+            docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:1]))
+            section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights,
+                                        topic_bigrams(question, info.places + self.titles_named(question, hits)),
+                                        list_heads(question))
+            if section is not None and cov >= NAMED_SECTION and len(heading_title(section[1][-1])) <= 8:
+                said = section_summary(section, reader)
+                if said:
+                    return said
         if ask.facets:
             several = facet_answer(units, ask.facets, weights, hits)
             if several:

@@ -447,7 +447,10 @@ def section_summary(section: tuple[str, tuple[str, ...]], reader: Reader, limit:
     if para is None:
         return None
     text, picked = para.chunk.text[para.offset:], []
+    own = {normalize(path[-1]), normalize(heading_title(path[-1]))}
     for m in re.finditer(rf"[^{_END}\n]+[{_END}]?", text.split("\n")[0]):
+        if not picked and normalize(m.group(0)).rstrip(_END) in own:
+            continue  # a run-in heading (（三）发展目标。到2027年…) is not what the section says
         if picked and sum(len(x) for x in picked) + len(m.group(0)) > limit:
             break
         picked.append(m.group(0))
