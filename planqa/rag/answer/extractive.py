@@ -288,9 +288,10 @@ class ExtractiveAnswerer:
         if qtype == "fact" and re.search(r"是什么|是怎样的|有什么", question):
             # 三年行动方案的发展目标是什么: a section so named (（三）发展目标) says it
             docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:1]))
-            section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights,
-                                        topic_bigrams(question, info.places + self.titles_named(question, hits)),
-                                        list_heads(question))
+            heads = list_heads(question) + tuple(w for w in _SECTION_WORDS if w in question)
+            topic = [g for g in topic_bigrams(question, info.places + self.titles_named(question, hits))
+                     if not any(g in h for h in heads)]
+            section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic, heads)
             if section is not None and cov >= NAMED_SECTION and len(heading_title(section[1][-1])) <= 8:
                 said = section_summary(section, reader)
                 if said:
@@ -583,6 +584,7 @@ class ExtractiveAnswerer:
         return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
 
 
+_SECTION_WORDS = ("目标", "思路", "原则", "定位", "要求")  # what a plan's sections are named after (发展目标)
 _NUMBERED_SLOGAN = re.compile(r"[二三四五六七八九十]大[\u4e00-\u9fff]{2}")
 _WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么|指什么|指的是什么")
 

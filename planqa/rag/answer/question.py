@@ -143,7 +143,7 @@ _COUNT = re.compile(r"[一二三四五六七八九十两][个项条类大点种]
 
 
 # what a list is of, not what it is about: 哪些组织保障措施 asks about 组织保障
-LIST_HEADS = ("措施", "举措", "做法", "办法", "方面", "内容", "安排", "部署", "工作", "任务", "事项", "目标")
+LIST_HEADS = ("措施", "举措", "做法", "办法", "方面", "内容", "安排", "部署", "工作", "任务", "事项")
 
 
 def topic_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:

@@ -128,7 +128,7 @@ def quotes_of(units: list[Unit], hits: list[Hit]) -> dict[int, str]:
 
 
 def is_heading_line(sentence: str, hit: Hit) -> bool:
-    ns = normalize(sentence)
+    ns = normalize(sentence).rstrip("。；;：:")  # （三）农业产业化水平不高。 is the run-in heading itself
     return any(ns == normalize(h) or ns in normalize(h) and len(ns) >= 0.8 * len(normalize(h))
                for h in hit.chunk.headings)
 
