@@ -341,17 +341,12 @@ def part_sections(section: tuple[str, tuple[str, ...]], parts: list[str], reader
             out.append(f"{said}[{n}]")
             quotes.setdefault(n, said)
             continue
-        leads = [(p, ld) for p in body for ld in [lead(p.text)] if ld]
-        if len(leads) < 2:
+        listed = _leads([(p, ld) for p in body for ld in [lead(p.text)] if ld], reader)
+        if listed is None:
             return None
-        items, spans = [], {}
-        for p, (written, bare) in leads:
-            n = reader.number(p.chunk)
-            items.append(f"{bare}[{n}]")
-            spans.setdefault(n, []).append(written)
-        out.append(f"{part}：" + "、".join(items))
-        for n, ws in spans.items():
-            quotes.setdefault(n, span_text(reader.chunk_of(n).text, ws[0], ws[-1]))
+        out.append(f"{part}：" + listed.text.rstrip("。").replace("；", "、"))  # bare leads hold no ；
+        for n, q in listed.quotes.items():
+            quotes.setdefault(n, q)
     return Draft("；".join(out) + "。", quotes, False, "")
 
 
