@@ -379,7 +379,10 @@ def slogan_items(parts: list[str], hits: list[Hit], reader: Reader, term: str = 
     items, spans = [], {}
     for _, p, clause in sorted((x for f in found for x in f), key=lambda x: x[0]):
         n = reader.number(p.chunk)
-        items.append(f"{built(clause)}[{n}]")
+        # a run-in title (治理安街行动。) is the part's own name, kept whole; an opening that goes on
+        # (做强…核心区，加快…) is shown as what it builds
+        own = re.search(re.escape(clause) + f"[{_END}]", p.text) is not None
+        items.append(f"{clause if own else built(clause)}[{n}]")
         spans.setdefault(n, []).append(clause)
     quotes = {n: span_text(reader.chunk_of(n).text, cs[0], cs[-1]) for n, cs in spans.items()}
     return Draft("；".join(items) + "。", quotes, False, "")
