@@ -138,6 +138,7 @@ _FIGURE = re.compile(rf"(\d+(?:\.\d+)?|[一二三四五六七八九十百千两]
 _CLAUSES = re.compile(r"[^，,；;。！？!?]+")
 _RATIO = re.compile(r"\d+(?:\.\d+)?\s*[:：比]\s*\d+")
 SUBJECT_SHARE = 0.5
+_FRAME = re.compile(r"在[^在]{2,30}中")
 
 
 def family(unit: str) -> str:
@@ -179,6 +180,30 @@ def phrase_share(phrase: str, text: str) -> float:
     return max(pairs, _in_order_share(p, t))
 
 
+def word_share(phrase: str, text: str) -> float:
+    """How much of a phrase ``text`` holds, its words weighed by how rarely Chinese writes them (jieba's
+    inverse document frequencies): a phrase is named by its rare words (预制菜, 二期), not by the common ones
+    a document words its own way (政策 as 措施, 每年 as 年度).
+
+    >>> word_share("预制菜扶持政策每年", "顺德区支持预制菜产业的若干措施 年度扶持资金总额") > 0.5
+    True
+    >>> word_share("二期项目", "全年新签约项目62个") < 0.5
+    True
+    """
+    from planqa.rag.answer.question import _jieba
+
+    _jieba()
+    import jieba.analyse
+
+    idf = jieba.analyse.default_tfidf
+    t = normalize(text)
+    words = [w for w in _jieba().cut(normalize(phrase)) if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+    weights = [idf.idf_freq.get(w, idf.median_idf) for w in words]
+    if not words:
+        return 0.0
+    return sum(wt for w, wt in zip(words, weights) if w in t) / sum(weights)
+
+
 def _in_order_share(p: str, t: str) -> float:
     """Largest share of ``p``'s characters found in order in a stretch of ``t`` starting with its first one."""
     best = 0
@@ -218,6 +243,9 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
     >>> t = "全年新签约项目62个，协议投资215亿元"
     >>> figure_fits(t, "money", "协议投资", owner="新签约项目"), figure_fits(t, "money", "协议投资", owner="二期项目")
     (True, False)
+    >>> figure_fits("在限额以上单位商品零售额中，汽车类增长9.1%，其中新能源汽车增长46.5%", "percent",
+    ...             "限额以上单位新能源汽车零售额增速")
+    True
     """
     if not measure:
         return True
@@ -225,6 +253,9 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
         got = family(row_unit)
         return (not got or got == measure) and (not subject or phrase_share(subject, text) >= SUBJECT_SHARE)
     clauses = _CLAUSES.findall(halfwidth(text))
+    # a sentence that opens with its scope (在限额以上单位商品零售额中，…汽车类增长9.1%，其中新能源汽车增长46.5%)
+    # states every later figure within it
+    frame = clauses[0].strip() if len(clauses) > 1 and _FRAME.fullmatch(clauses[0].strip()) else ""
     for i, clause in enumerate(clauses):
         m = next((m for m in _FIGURE.finditer(clause) if family(m.group(2)) == measure), None)
         if m is None and measure == "percent":
@@ -235,6 +266,8 @@ def figure_fits(text: str, measure: str, subject: str = "", row_unit: str | None
         # subject of the clause before
         lead_in = _LEAD_IN.sub("", clause[:m.start()]).strip()
         context = clause if len(lead_in) > 3 or i == 0 else clauses[i - 1] + clause
+        if frame and i > 0:
+            context = frame + context
         # the figure counts the subject: its head word stands in the clause (8个日间照料站 does not count 床位)
         if subject and not (phrase_share(subject, context) >= SUBJECT_SHARE and _names_head(subject, context)):
             continue

@@ -18,7 +18,7 @@ from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
-                                         other_period, others_figures, period_years, phrase_share, row_years,
+                                         other_period, others_figures, period_years, phrase_share, row_years, word_share,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
                                        measure_word)
@@ -348,7 +348,7 @@ class ExtractiveAnswerer:
         owner = ask.subject[:-len(ask.phrase)] if subject == ask.phrase and ask.subject.endswith(ask.phrase) else ""
         if u.row is not None:  # a row fits by its unit, when its cells hold figures at all (not 完成县下达任务)
             return _row_has_figures(u.row) and figure_fits(u.row.name, ask.measure, subject, row_unit=u.row.unit)
-        if owner and phrase_share(owner, u.text + u.context) >= SUBJECT_SHARE:
+        if owner and max(phrase_share(owner, u.text + u.context), word_share(owner, u.text + u.context)) >= SUBJECT_SHARE:
             owner = ""  # what the figure belongs to is named by the sentence or its heading (（三）重大项目实施情况)
         return figure_fits(u.text, ask.measure, subject, owner=owner)
 
