@@ -15,7 +15,7 @@ from planqa.corpus.text import cn_year_to_digits, halfwidth
 _UNIT_RE = re.compile(r"(?:(?P<prov>[\u4e00-\u9fa5]{2,3}?(?:省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,4}?市))?"
                       r"(?P<district>[\u4e00-\u9fa5]{2,5}?(?:新区|区|县))?"
                       r"(?P<town>[\u4e00-\u9fa5]{1,5}?(?:街道|镇|乡))?$")
-_MENTION_RE = re.compile(r"([\u4e00-\u9fa5]{2,4}?)(街道|街|镇|乡|新区|区|县)")
+_MENTION_RE = re.compile(r"([\u4e00-\u9fa5]{2,4}?)(街道|街|镇|乡|新区|区|县|市)")
 _GENERIC = set("社区 街区 城区 园区 小区 辖区 新区 示范区 开发区 片区 地区 景区 功能区 保护区 核心区 "
                "先行区 全区 本区 全镇 本镇 城镇 乡镇 街镇 集镇 村镇 商业街 步行街 老街 各区 各镇 "
                "各街道 该区 该镇 该街道 市区 郊区 山区 库区 港区 厂区 校区 湿地保护区".split())

@@ -422,7 +422,7 @@ def bound_conflict(question: str, text: str) -> str:
 
 # the administrative levels a measure names side by side (对新认定的国家级、省级示范基地): one asked that the
 # sentence's list leaves out is not given there
-_LEVELS = re.compile(r"国家级|省级|市级|县级|区级|镇级|乡级|村级")
+_LEVELS = re.compile(r"国家级|自治区级|省级|市级|县级|区级|镇级|乡级|村级")
 
 
 def missing_level(question: str, text: str) -> str:
@@ -434,12 +434,16 @@ def missing_level(question: str, text: str) -> str:
     ''
     >>> missing_level("市级示范基地奖多少？", "对市级示范基地给予10万元")
     ''
+    >>> missing_level("市级平台奖多少？", "属于国家级平台的，给予20万元奖励；属于自治区级平台的，给予10万元奖励")
+    '市级'
+    >>> missing_level("市级平台奖多少？", "争创国家级平台")
+    ''
     """
     asked = set(_LEVELS.findall(question))
-    listed = [m.group(0) for m in re.finditer(rf"(?:{_LEVELS.pattern})(?:[、和及与](?:{_LEVELS.pattern}))+",
-                                              normalize(text))]
-    named = {lv for run in listed for lv in _LEVELS.findall(run)}
-    if not asked or not named or asked & set(_LEVELS.findall(normalize(text))):
+    # the levels the text sets side by side (国家级、省级) or one provision after another (属于国家级…的，
+    # 给予20万元；属于自治区级…的，给予10万元)
+    named = set(_LEVELS.findall(normalize(text)))
+    if not asked or len(named) < 2 or asked & named:
         return ""
     return sorted(asked)[0]
 

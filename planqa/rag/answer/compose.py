@@ -95,6 +95,11 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
             keep.add(i + 1)
     respectively = any("分别" in clauses[i] for i in keep)
     last = max(keep)
+    # 服务机构有虚开发票…等行为的，由市科技局追回…: a condition says nothing without what follows it
+    if clauses[last].rstrip().rstrip("，,").endswith("的") and last + 1 < len(clauses):
+        while last + 1 < len(clauses) and sum(len(clauses[i]) for i in keep) < 2 * SHORT_SENTENCE:
+            last += 1
+            keep.add(last)
     if clauses[last].rstrip().endswith(("：", ":")):  # "主要预期目标是：" — the answer follows the colon
         while last + 1 < len(clauses) and sum(len(clauses[i]) for i in keep) < 2 * SHORT_SENTENCE:
             last += 1

@@ -75,6 +75,27 @@ class Ask:
     subject: str = ""  # the indicator with what it belongs to (碳化硅产业园二期项目总投资)
 
 
+def _speaks_of(text: str, place: str, phrase: str) -> bool:
+    """``text`` says something of ``place``: it names it, and where a figure's indicator is asked, before
+    that indicator in its clause or in the clause before (单位地区生产总值能耗完成自治区和银川市下达任务 says nothing of 银川市's
+    地区生产总值增长).
+
+    >>> t = "地区生产总值增长6%左右，单位地区生产总值能耗完成自治区和银川市下达任务"
+    >>> _speaks_of(t, "银川市", "地区生产总值增长"), _speaks_of("银川市地区生产总值增长7%", "银川市", "地区生产总值增长")
+    (False, True)
+    """
+    t = normalize(text)
+    if place not in t:
+        return False
+    if len(phrase) < 3:
+        return True
+    clauses = re.split(r"[，,；;。：:]", t)
+    # the place stands before the indicator it owns (银川市地区生产总值…), in its clause or the one before
+    return any(phrase_share(phrase, c) >= SUBJECT_SHARE
+               and place in (clauses[i - 1] if i else "") + c[:max(c.find(normalize(phrase)[:2]), 0)]
+               for i, c in enumerate(clauses))
+
+
 class ExtractiveAnswerer:
     """Selects and composes cited sentences. ``idf(token)`` weighs question bigrams by rarity."""
 
@@ -361,14 +382,39 @@ class ExtractiveAnswerer:
         asked_kinds = re.findall(r"(?:什么|哪些|哪个|哪类|哪种|何种)(?:样的|的)?([\u4e00-\u9fff]{2,4})", question)
         # 线路有多长: the attribute asked of a thing, which a document states as a figure (全长12.6公里)
         asked_kinds += re.findall(r"([\u4e00-\u9fff]{2})(?:有|是|为)?(?:多长|多大|多高|多宽|多远|多久)", question)
-        for tok in nouns(content_text(question, info.places)):
+        text = content_text(question, info.places)
+        for tok in nouns(text):
             if set(tok) <= _MEASURE_CHARS or (len(tok) == 2 and tok[1] in "里内中上下外间"):
                 continue  # 场次, 人数: how a figure is counted; 镇里, 区内: where — not things the documents lack
-            if any(k.startswith(tok) for k in asked_kinds):
+            if any(k.startswith(tok) for k in asked_kinds) or self._miscut(tok, text):
                 continue
             if all(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 out.append(tok)
         return out
+
+    def _miscut(self, tok: str, text: str) -> bool:
+        """``tok`` is a word jieba made up from the question's characters (创新券能抵扣 → 创新 券能 抵扣), not
+        a word of its dictionary: its first character ends the word before it as the corpus writes it
+        (创新券), or its last one starts the word after (…算 → 算法), and what is left is no word either."""
+        from planqa.rag.answer.question import _jieba
+
+        jieba = _jieba()
+        if jieba.dt.FREQ.get(tok):
+            return False
+        words = jieba.lcut(text)
+        if tok not in words:
+            return False
+        i = words.index(tok)
+
+        def written(s: str) -> bool:
+            return re.fullmatch(r"[\u4e00-\u9fff]{3,}", s) is not None and all(
+                self.doc_freq("#" + s[k:k + 2]) > 0 for k in range(len(s) - 1))
+
+        before, after = (words[i - 1] if i else ""), (words[i + 1] if i + 1 < len(words) else "")
+        rest = tok[1:] if len(before) >= 2 and written(before + tok[0]) else tok
+        rest = rest[:-1] if len(after) >= 2 and written(tok[-1] + after) else rest
+        # what is left once the joined edges go is no word the corpus lacks (桃坪村 keeps 桃坪: a name)
+        return rest != tok and all(self.doc_freq("#" + rest[k:k + 2]) > 0 for k in range(len(rest) - 1))
 
     def unnamed_in_documents(self, question: str, info: QueryInfo) -> list[str]:
         """Words of a figure question that the documents it is about never write (研发投入 asked of a
@@ -454,7 +500,7 @@ class ExtractiveAnswerer:
         if info.unknown_places and not info.docs:
             return f"知识库中没有关于{'、'.join(info.unknown_places)}的文档"
         if info.outer and not info.docs and not any(
-                a in normalize(u.text) for u in units[:3] for p in info.outer for a in place_aliases(p)):
+                _speaks_of(u.text, a, ask.phrase) for u in units[:3] for p in info.outer for a in place_aliases(p)):
             # 鹭洲区 asked, where only a street of it has a document: what that says is the street's own
             return f"知识库中没有关于{info.outer[0]}本身的文档"
         inner = [p for p in inner_places(info, hits) if not any(p in h.chunk.text for h in hits)]

@@ -169,7 +169,7 @@ def figure_subject(question: str, places: tuple[str, ...] = ()) -> str:
         return ""
     m = re.search(rf"([^\s，,。？?；;：:、的“”\"']{{2,24}})的{re.escape(phrase)}", normalize(question))
     owner = m.group(1) if m else ""
-    owner = re.sub(r"^(?:(?:19|20)\d\d年?(?:底|末)?)", "", owner)
+    owner = re.sub(r"^(?:(?:19|20)\d\d年?(?:底|末)?|(?:今|去|明|前|本)年(?:底|末)?)", "", owner)
     for p in sorted(places, key=len, reverse=True):
         if owner.startswith(normalize(p)):
             owner = owner[len(normalize(p)):]

@@ -23,7 +23,7 @@ QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎�
                   "比上年", "比去年", "较上年", "同比", "什么样", "怎么样", "自己", "第几", "排第几",
                   "两个数字", "数字", "描述", "表述", "阐述", "怎么说", "指出", "谈到", "讲到", "说到", "写到", "给出")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-_REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前")
+_REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前|去年|上一年|前年")
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
 
 
@@ -31,6 +31,7 @@ _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排
 # precision than the figure written (大概多少): what is asked stays the same
 _SPOKEN = (("啥时候", "什么时候"), ("多会儿", "什么时候"), ("咋样", "怎么样"), ("咋", "怎么"), ("啥", "什么"),
            ("哪儿", "哪里"), ("干啥", "做什么"),
+           ("涨了", "增长了"), ("涨幅", "增幅"), ("降了", "下降了"),  # 涨了多少: the growth a document writes 增长
            ("GDP", "地区生产总值"), ("gdp", "地区生产总值"))  # statistics' own abbreviation of its indicator
 _HEDGE = re.compile(r"大概|大约|大致|差不多|左右(?=[？?。]?$)")
 
@@ -121,7 +122,7 @@ def _content(question: str, places: tuple[str, ...], words: tuple[str, ...]) -> 
     q = _HAS_BEFORE_ASK.sub(" ", q)  # 集聚区有哪几项: 有 only asks, and 区有 is no word of the documents
     q = re.sub(r"(?:分成|分为)?哪[几些]?[一二三四五六七八九十两\d]*(?:[个项类种大条点件批块章节]|部分)", " ", q)  # 哪几类, 分成哪几块
     q = _ASKED_UNIT.sub(" ", q)  # 多少亿元: the unit is checked on the figure, not matched as a word
-    q = re.sub(r"(19|20)\d\d年?", " ", q)
+    q = re.sub(r"(19|20)\d\d年?|(?:今|去|明|前|本)年(?!度)", " ", q)  # years, and those said relative to now
     q = re.sub(r"[？?！!。，,、；;：:“”\"'（）()《》]", " ", q)
     for w in sorted(words, key=len, reverse=True):
         if len(w) >= 2 or w in "的了吗呢":
