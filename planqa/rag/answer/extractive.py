@@ -23,7 +23,7 @@ from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_
 from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
                                        measure_word)
 from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count, asked_kind, content_bigrams, content_text, defined_term,
-                                        indicator_phrase, joined_bigrams, list_head, nouns, part_count,
+                                        indicator_phrase, joined_bigrams, list_head, nouns, part_count, question_parts,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
 from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, heading_title,
@@ -31,7 +31,7 @@ from planqa.rag.answer.sections import (Reader, best_section, counted_headings, 
                                         section_list,
                                         section_summary, slogan_items, term_section, title_words)
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
-from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of
+from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of, span_text
 from planqa.rag.facts import short_place
 from planqa.rag.query import QueryInfo, place_aliases
 from planqa.types import Hit, TableRow
@@ -196,7 +196,41 @@ class ExtractiveAnswerer:
 
     # ---- answering -----------------------------------------------------------------------
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
+        """The answer to the question; one that asks several things in turn (面积要求多大？一年至少办多少场？)
+        also gets what each figure or date part's own answer adds."""
         question = written_form(question)
+        draft = self._answer(question, hits, info)
+        parts = question_parts(question)
+        if len(parts) < 2 or draft.extra or len(_place_groups(info, hits)) > 1:
+            return draft
+        said = lambda d: normalize(re.sub(r"\[\d+\]", "", d.text)).rstrip("。")
+        for part in parts:
+            if question_type(part) not in ("number", "when"):
+                continue  # a figure or a date is checked on its sentence; a vaguer part would add noise
+            ask = self.read(part, info, hits)
+            subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted
+            if not draft.refused and ask.measure and figure_fits(said(draft), ask.measure, subject):
+                continue  # the answer already gives this part's figure (年均增长6.5%左右 for 年均增长按多少算)
+            more = self._answer(part, hits, info)
+            figures = lambda d: set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[\d+\]", "", d.text)))
+            if more.refused or more.extra or said(more) in said(draft) or (
+                    not draft.refused and figures(more) <= figures(draft)):
+                continue  # nothing the answer does not already give
+            if draft.refused:
+                draft = more
+                continue
+            quotes = dict(draft.quotes)
+            for n, q in more.quotes.items():
+                if n not in quotes or q in quotes[n]:
+                    quotes[n] = quotes.get(n, q)
+                    continue
+                text = hits[n - 1].chunk.text
+                first, last = sorted((quotes[n], q), key=lambda x: text.find(x))
+                quotes[n] = first if last in first else span_text(text, first, last)
+            draft = Draft(draft.text + more.text, quotes, False, "")
+        return draft
+
+    def _answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
         state = self.assess(question, hits, info)
         if state.reason:
             return Draft(REFUSAL, {}, True, state.reason)

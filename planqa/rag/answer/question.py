@@ -139,6 +139,30 @@ _NUMBER_Q = re.compile(r"多少|(?<!哪)几(?:[个项家所条万亿%张片起�
 _ASKS = re.compile(r"多少|几|什么|哪|如何|怎样|怎么|是否|吗|呢|多大|多高|多长|多远|多久")
 
 
+def question_parts(question: str) -> list[str]:
+    """The questions asked one after another (面积要求多大？一年至少办多少场活动？), each able to stand alone:
+    a part that names nothing but what it asks (增速呢？) goes on with what the part before it asks about.
+    One question comes back whole.
+
+    >>> question_parts("梅岭区2021年地区生产总值多少？增速呢？")
+    ['梅岭区2021年地区生产总值多少？', '梅岭区2021年地区生产总值增速呢？']
+    >>> question_parts("授权运营期限一般多长？授权后多久得建成上线？")
+    ['授权运营期限一般多长？', '授权后多久得建成上线？']
+    >>> question_parts("商品销售总额目标是多少？"), question_parts("为什么？请概括。")
+    (['商品销售总额目标是多少？'], ['为什么？请概括。'])
+    """
+    pieces = [p for p in re.split(r"(?<=[？?])", question) if p.strip()]
+    if not 2 <= len(pieces) <= 3 or not all(_ASKS.search(p) for p in pieces):
+        return [question]
+    out = [pieces[0]]
+    for p in pieces[1:]:
+        if len(re.sub(r"[^\u4e00-\u9fff]", "", content_text(p))) < 4:
+            at = _ASKS.search(pieces[0])
+            p = re.sub(r"(?:是|有|为|要|达到|大概|大约)$", "", pieces[0][:at.start()]) + p
+        out.append(p)
+    return out
+
+
 _ASKING = "哪吗呢么几是"  # what is left of question words once the longer ones are blanked out
 _COUNT = re.compile(r"[一二三四五六七八九十两][个项条类大点种]")  # 三个, 十项: how many is asked, not what
 
