@@ -56,6 +56,8 @@ def question_type(question: str) -> str:
     ('list', 'list')
     >>> question_type("坚持的基本原则都有什么？"), question_type("这项工作有什么意义？")
     ('list', 'fact')
+    >>> question_type("规划的三条精品旅游线路叫什么？"), question_type("建成一个什么样的城市？")
+    ('list', 'fact')
     """
     q = question
     if re.search(r"什么时候|何时|哪一年|哪年|日期|时间", q):
@@ -70,6 +72,9 @@ def question_type(question: str) -> str:
         return "summary"
     if re.search(r"哪些|哪几|包括|包含|列举|几个方面|几方面|几类|几大|哪[一二三四五六七八九十两]|"
                  r"(?:都|主要|具体)(?:有|是|包括)什么", q):
+        return "list"
+    # three things counted and asked what they are called (三条精品旅游线路叫什么): the things themselves
+    if re.search(r"(?:[二三四五六七八九十两]|\d)[个条项家类种支座所批片]+[\u4e00-\u9fff]{0,10}(?:叫|是|指|有)什么", q):
         return "list"
     if re.search(r"谁|哪个|哪位|哪家|哪所|哪座|什么会议|由.*作", q):
         return "who"
@@ -346,12 +351,15 @@ def defined_term(question: str) -> str:
 
     >>> defined_term("“三片”是哪三片？"), defined_term("“四个一批”都有哪些？"), defined_term("“双减”有哪些成效？")
     ('三片', '四个一批', '')
+    >>> defined_term("海滨街“十四五”的“一轴多片”空间格局是怎么布局的？")
+    '一轴多片'
     """
     terms = [t.strip() for t in _QUOTED.findall(question)]
     if not terms:
         return ""
-    term = terms[0]
-    for later in terms[1:]:
+    # a slogan quoted after a period's name (“十四五”的“一轴多片”空间格局) is what is asked
+    term = next((t for t in terms if len(term_parts(t)) > 1), terms[0])
+    for later in terms[terms.index(term) + 1:]:
         if later in term and later in term_parts(term):
             term = later
     slogan = len(term_parts(term)) > 1 or any(t != term and term in term_parts(t) for t in terms)

@@ -53,13 +53,14 @@ def definitions(units: list[Unit], term: str, hits: list[Hit]) -> Draft | None:
         return None  # a slogan half explained is not an answer
     if not found:
         return None
-    found.sort(key=lambda u: (u.n, u.index))
-    return Draft("".join(cite(u.text, u.n) for u in found), quotes_of(found, hits), False, "")
+    found.sort(key=lambda u: (hits[u.n - 1].chunk.doc_id, hits[u.n - 1].chunk.start, u.index))  # document order
+    # markdown emphasis (**“一心”**即…) is how the file was written, not what it says
+    return Draft("".join(cite(u.text.replace("**", ""), u.n) for u in found), quotes_of(found, hits), False, "")
 
 
 def defines(sentence: str, term: str) -> bool:
     """The sentence opens by defining ``term`` (一带：…, “一带”是指…, 一带即…)."""
-    t = normalize(sentence).lstrip("“\"'（(")
+    t = normalize(sentence).lstrip("“\"'（(*#-—·• ").replace("*", "")  # **“一心”**即… written in markdown
     nt = normalize(term)
     if not t.startswith(nt):
         return False
