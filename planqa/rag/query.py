@@ -182,6 +182,9 @@ def analyze(question: str, places: PlaceIndex) -> QueryInfo:
                      tuple(outer))
 
 
+_THIS_DOCUMENT = re.compile(r"(?:这个|这份|这一|该|本|此)[\u4e00-\u9fff]{0,8}?(报告|公报|办法|细则|条例|意见|计划|方案|措施|政策|要点|规划|纲要|文件)")
+
+
 def narrow_by_kind(info: QueryInfo, kinds_of: dict[str, str], places: PlaceIndex) -> QueryInfo:
     """Of the places a question names, the documents of the kind it names (宜春市的指导意见 is not
     宜春市's 统计公报); a place named after the kind, none of whose documents is of it, is a topic, not a
@@ -192,8 +195,14 @@ def narrow_by_kind(info: QueryInfo, kinds_of: dict[str, str], places: PlaceIndex
     >>> q = narrow_by_kind(analyze("宜春市指导意见对万载县的要求", idx), {"c": "统计公报", "o": "指导意见", "w": "统计公报"}, idx)
     >>> q.docs, q.places
     (('o',), ('宜春市',))
+    >>> narrow_by_kind(analyze("这个指导意见的目标", idx), {"c": "统计公报", "o": "指导意见", "w": "统计公报"}, idx).docs
+    ('o',)
     """
     kinds = kinds_asked(info.text)
+    if kinds and not info.docs and _THIS_DOCUMENT.search(info.text):
+        # 这个方案的保障措施, with no place named: the knowledge base's one document of that kind, if it has one
+        mine = [d for d, t in kinds_of.items() if is_kind(t, kinds)]
+        return replace(info, docs=(mine[0],)) if len(mine) == 1 else info
     if not kinds or not info.docs:
         return info
     at = kind_at(info.text)

@@ -33,7 +33,7 @@ from planqa.rag.answer.sections import (Reader, best_section, counted_headings, 
 from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of, span_text
 from planqa.rag.facts import short_place
-from planqa.rag.query import QueryInfo, place_aliases
+from planqa.rag.query import _THIS_DOCUMENT, QueryInfo, place_aliases
 from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
@@ -524,7 +524,9 @@ class ExtractiveAnswerer:
     def titles_named(question: str, hits: list[Hit]) -> tuple[str, ...]:
         """Pieces of the passages' document titles the question quotes: they name a document, not a topic."""
         titles = [h.chunk.title for h in hits] + [t for h in hits for t in h.chunk.headings[:1] if is_doc_title(t)]
-        return title_words(halfwidth(question), titles)
+        # 这个方案的保障措施: 方案 names the document asked about, not what is asked of it
+        this = tuple(m.group(m.lastindex) for m in _THIS_DOCUMENT.finditer(halfwidth(question)))
+        return title_words(halfwidth(question), titles) + this
 
     def kb_refusal(self, units: list[Unit], info: QueryInfo, hits: list[Hit], ask: Ask, question: str = "") -> str:
         """What the knowledge base settles: no candidate, a place, report or year asked that no document holds,

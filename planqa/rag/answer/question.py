@@ -13,7 +13,7 @@ from planqa.rag.answer.agreement import CLASSIFIERS
 QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎么", "如何", "是否", "哪个", "哪里", "谁",
                   "何时", "请问", "吗", "呢", "具体", "主要", "分别", "有关", "方面", "情况", "提出", "要求",
                   "规划", "目标", "期间", "时期", "达到", "计划", "安排", "哪", "十四五", "十三五", "内容",
-                  "包括", "涉及", "涵盖", "多大", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
+                  "包括", "涉及", "涵盖", "多大", "多长", "多久", "多高", "多远", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
                   "都提到", "提到", "是", "的", "了", "在", "有", "和", "与", "及", "对", "要", "将",
                   "中", "里", "上", "为", "到", "年", "个", "呀", "一下", "列出", "说说", "介绍", "请简要", "简要",
                   "简述", "概述", "概括", "请", "简单", "这些", "这个", "这项", "该项", "相应", "一共", "总共",
@@ -54,17 +54,21 @@ def question_type(question: str) -> str:
     ('number', 'list', 'when')
     >>> question_type("考评分成哪几块、各占多少分？"), question_type("一共几条，分别支持哪些方面？")
     ('list', 'list')
+    >>> question_type("方案分了几个实施阶段，各叫什么？"), question_type("几个项目，各投资多少？")
+    ('list', 'number')
     >>> question_type("坚持的基本原则都有什么？"), question_type("这项工作有什么意义？")
     ('list', 'fact')
     >>> question_type("规划的三条精品旅游线路叫什么？"), question_type("建成一个什么样的城市？")
     ('list', 'fact')
     """
     q = question
-    if re.search(r"什么时候|何时|哪一年|哪年|日期|时间", q):
+    if re.search(r"什么时候|何时|哪一年|哪年|哪一?天|几月|日期|时间", q):
         return "when"
     # which things, and a figure or count of each (分成哪几块、各占多少分; 一共几条，分别支持哪些方面): a list
     if re.search(r"哪些|哪几", q) and re.search(r"各|分别", q):
         return "list"
+    if re.search(r"几[个项类种条大块]", q) and re.search(r"(?:各|分别)(?:叫|是)(?:什么|哪)", q):
+        return "list"  # 分了几个阶段，各叫什么
     # asking words first: 规模化 or 数量 inside a name does not make 哪家企业 a number question
     if _NUMBER_Q.search(q):
         return "number"

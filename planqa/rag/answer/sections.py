@@ -463,10 +463,13 @@ def intro_list(intro: Unit, hits: list[Hit], reader: Reader) -> Draft | None:
     c = hits[intro.n - 1].chunk
     at = c.start + max(c.text.find(intro.source_text), 0) + len(intro.source_text)
     items, marked = [], None
-    for p in reader.paragraphs(c.doc_id, c.headings):
+    paras = reader.paragraphs(c.doc_id, c.headings)
+    for p in paras:
         if p.chunk.start + p.offset < at or _is_heading(p):
             continue
         if p.chunk.headings != c.headings:
+            if not items:  # 重点抓好以下七个方面工作： with (一)…(七) after it: the subsections are the items
+                return _child_items(intro, c, paras, reader)
             break
         ld = lead(p.text)
         has_mark = bool(_ITEM_MARK.match(p.text))
@@ -475,6 +478,19 @@ def intro_list(intro: Unit, hits: list[Hit], reader: Reader) -> Draft | None:
         marked = has_mark if marked is None else marked
         items.append((p, ld))
     return _leads(items, reader)
+
+
+def _child_items(intro: Unit, c: Chunk, paras: list[Paragraph], reader: Reader) -> Draft | None:
+    """The headings of the subsections that follow an introducing sentence at the end of its section, when
+    there are as many as it announces (以下七个方面)."""
+    depth = len(c.headings)
+    kids = list(dict.fromkeys(p.chunk.headings[depth] for p in paras
+                              if len(p.chunk.headings) > depth and p.chunk.start >= c.start))
+    said = re.search(r"([一二三四五六七八九十两]+|\d+)(?:个|项|条|大|类|件|方面)", intro.text)
+    counted = part_count(said.group(0)) if said else None
+    if len(kids) < 2 or (counted is not None and counted[0] != len(kids)):
+        return None
+    return heading_items((c.doc_id, c.headings), kids, reader)
 
 
 def _leads(items: list[tuple[Paragraph, tuple[str, str]]], reader: Reader) -> Draft | None:
