@@ -208,10 +208,18 @@ class ExtractiveAnswerer:
             if question_type(part) not in ("number", "when"):
                 continue  # a figure or a date is checked on its sentence; a vaguer part would add noise
             ask = self.read(part, info, hits)
-            subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted
-            if not draft.refused and ask.measure and figure_fits(said(draft), ask.measure, subject):
+            subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted or max(
+                re.findall(r"[\u4e00-\u9fff]+", content_text(part, info.places)), key=len, default="")
+            measure = ask.measure or ("percent" if re.search(r"增长|增速|增幅|下降|降低|提高", part) else "")
+            if not draft.refused and measure and figure_fits(said(draft), measure, subject):
                 continue  # the answer already gives this part's figure (年均增长6.5%左右 for 年均增长按多少算)
             more = self._answer(part, hits, info)
+            if not more.refused and not draft.refused:  # only its sentences the answer lacks
+                # that name what the part asks about (not 固定资产投资 for 地区生产总值实际完成了多少)
+                kept = [t for t in re.findall(r"[^。；]+?\[\d+\][。；]?", more.text)
+                        if normalize(re.sub(r"\[\d+\]", "", t)).rstrip("。；") not in said(draft)
+                        and len(subject) >= 2 and phrase_share(subject, t) >= SUBJECT_SHARE]
+                more = Draft("".join(kept), more.quotes, False, "", more.extra) if kept else Draft("", {}, True, "")
             figures = lambda d: set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[\d+\]", "", d.text)))
             if more.refused or more.extra or said(more) in said(draft) or (
                     not draft.refused and figures(more) <= figures(draft)):
