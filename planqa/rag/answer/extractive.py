@@ -184,6 +184,8 @@ class ExtractiveAnswerer:
                 cue = 1.0 if UNIT_NUMBER.search(said) else (0.4 if HAS_NUMBER.search(said) else -1.0)
         elif qtype == "list":
             cue = list_cue(u.text, ask.head, count)
+            if u.row is None and ask.head and normalize(ask.head)[-2:] in normalize(u.text) and is_intro(u.text):
+                cue = max(cue, 1.0)  # 申领创新券的企业应当同时具备下列条件： announces the 条件 asked
         elif qtype == "when":
             cue = 1.0 if has_time(halfwidth(u.text)) else 0.0
         if term and any(defines(u.text, part) for part in {term, *term_parts(term)}):
@@ -373,7 +375,8 @@ class ExtractiveAnswerer:
         sentence announces (主要目标是：)."""
         generic = not head or head.endswith(LIST_HEADS)  # 哪些措施, 哪几个方面: the points of a section
         # the enumeration asked for (哪几大产业) may stand in one sentence, unless the question names the section
-        inline = qtype == "list" and not generic and bool(units) and units[0].cue >= 1.0
+        inline = qtype == "list" and not generic and bool(units) and units[0].cue >= 1.0 \
+            and not (units[0].row is None and is_intro(units[0].text))  # 具备下列条件： is followed by them
         docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:1]))
         section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic,
                                     list_heads(question))
@@ -400,8 +403,9 @@ class ExtractiveAnswerer:
                 return listed
         if inline:
             return None
+        head = normalize(head)[-2:] if head else ""
         intro = next((u for u in units[:1] if u.row is None and is_intro(u.text)
-                      and u.coverage >= self.refuse_threshold), None)
+                      and (u.coverage >= self.refuse_threshold or head and head in normalize(u.text))), None)
         return intro_list(intro, hits, reader) if intro is not None else None
 
     def fits_measure(self, u: Unit, ask: Ask) -> bool:
