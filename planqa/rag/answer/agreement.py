@@ -398,6 +398,33 @@ _UPPER = re.compile(r"最高|最多|上限|封顶|不超过|不高于|不多于|
 _LOWER = re.compile(r"最低|最少|下限|不低于|不少于|至少|起步|保底|(?<!规模)以上")
 
 
+_STATED = re.compile(rf"(\d+(?:\.\d+)?)\s*(万|亿|千|百)?\s*({CLASSIFIERS}|%)")
+
+
+def stated_other(question: str, text: str) -> str:
+    """A figure the question states as a condition (年营业收入首次突破50亿元) where the text sets the same
+    kind of figure at another value (首次突破100亿元的…给予奖励) and never the question's: the text's figure,
+    else ''.
+
+    >>> stated_other("营业收入首次突破50亿元，能拿多少奖励？", "对年营业收入首次突破100亿元的企业，给予一次性奖励500万元")
+    '100亿元'
+    >>> stated_other("5000万元以上的新项目要引进多少个？", "确保新引进5000万元以上项目不少于100个")
+    ''
+    """
+    t = halfwidth(normalize(text)).replace(",", "")
+    theirs = [(m.group(0), m.group(1), (m.group(2) or "") + m.group(3)) for m in _STATED.finditer(t)]
+    for m in _STATED.finditer(halfwidth(normalize(question)).replace(",", "")):
+        unit = (m.group(2) or "") + m.group(3)
+        if any(float(v) == float(m.group(1)) and u == unit for _, v, u in theirs):
+            continue
+        # the text's figure in that unit, in the same words: what stands before the question's figure
+        lead = normalize(question)[max(m.start() - 4, 0):m.start()]
+        other = next((w for w, v, u in theirs if u == unit and lead and lead[-2:] in t[:t.find(w)][-6:]), "")
+        if other:
+            return other
+    return ""
+
+
 def bound_conflict(question: str, text: str) -> str:
     """The bound the text states when the question asks the other one ('' when they agree or either
     states none): a floor asked as a cap is not the figure asked.

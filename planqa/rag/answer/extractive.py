@@ -17,7 +17,7 @@ from planqa.corpus.kinds import doc_kind
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
+from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years, word_share,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
@@ -578,6 +578,9 @@ class ExtractiveAnswerer:
         level = missing_level(question, best.text) if best is not None else ""
         if level:  # 市级 asked of a reward set for 国家级、省级 only
             return f"文档只规定了{'、'.join(dict.fromkeys(_levels_of(best.text)))}的，没有{level}的"
+        other = stated_other(question, best.text) if best is not None else ""
+        if other:  # 突破50亿元 asked, where the reward is set for 突破100亿元
+            return f"文档规定的是{other}的情形，没有所问的数额"
         side = bound_conflict(question, best.text) if best is not None else ""
         if side:  # 注册资本最高不能超过多少, where the document sets only a floor (不低于5000万元)
             return f"文档只规定了{side}，没有所问的{'上限' if side == '下限' else '下限'}"
