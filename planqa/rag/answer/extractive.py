@@ -289,6 +289,11 @@ class ExtractiveAnswerer:
                                          list_heads(question))[1]
         state = Assessment(ask, dated, reader)
         state.reason = self.kb_refusal(dated, info, hits, ask, question)
+        levels = set(_LEVELS.findall(question))
+        if levels and not state.reason:  # 自治区级平台的奖励 is not the one 国家级 platforms get
+            named = [u for u in dated if not set(_LEVELS.findall(normalize(u.text))) - levels
+                     or set(_LEVELS.findall(normalize(u.text))) & levels]
+            dated = state.units = named or dated
         if units and not dated:
             state.reason = f"文档中没有关于{(ask.years or sorted(ask.period))[0]}年的内容"
         if state.reason:
@@ -485,10 +490,12 @@ class ExtractiveAnswerer:
         at = _ASKS_FIGURE.search(asking)
         words = list(pseg.cut(content_text(asking[:at.start()], info.places, fallback=False) if at
                               else content_text(asking, info.places)))
+        counted_words: set[str] = set()
         if at:
             after = list(pseg.cut(content_text(asking[at.start():], info.places, fallback=False)))
             first = next((i for i, w in enumerate(after) if w.word.strip()), len(after))
             end = next((i for i in range(first, len(after)) if after[i].flag[:1] != "n"), len(after))
+            counted_words = {w.word for w in after[:end]}
             words += after[:end]
         # the attribute asked of the thing (重点产生单位的门槛是多少): a document states it by its figure
         # (100公斤以上), not by the word — unless the word names an indicator (常住人口是多少)
@@ -508,8 +515,10 @@ class ExtractiveAnswerer:
                 tok = tok[:-2]
                 if len(tok) < 2:
                     continue
-            if self.doc_freq is not None and any(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
-                continue  # a word the corpus never writes (老百姓) is a way of asking, left to ``foreign_words``
+            if self.doc_freq is not None and w.word not in counted_words \
+                    and any(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
+                continue  # a word the corpus never writes (老百姓) is a way of asking, left to ``foreign_words``;
+                # not the thing a figure is asked of (多少年薪补贴)
             if all(normalize(tok[i:i + 2]) not in text for i in range(len(tok) - 1)) \
                     and not any(tok[0] + c in text for c in tok[2:]) \
                     and not re.search(".{0,3}".join(map(re.escape, tok[:4])), text):
@@ -575,9 +584,15 @@ class ExtractiveAnswerer:
                     u.row is not None or UNIT_NUMBER.search(halfwidth(u.text))) for u in units[:3]):
             return "文档说明具体数额另行规定，没有写出所问的数字"  # 具体收费标准…另行制定
         best = next((u for u in units[:3] if HAS_NUMBER.search(u.text)), None) if ask.qtype == "number" else None
-        level = missing_level(question, best.text) if best is not None else ""
+        whole = best.text if best is not None else ""
+        if best is not None and best.row is None:  # the sentence's other ；-parts set the other levels
+            chunk = hits[best.n - 1].chunk.text
+            at = chunk.find(best.source_text)
+            end = chunk.find("。", at)
+            whole = chunk[at:end + 1] if at >= 0 and end > at else whole
+        level = missing_level(question, whole) if best is not None else ""
         if level:  # 市级 asked of a reward set for 国家级、省级 only
-            return f"文档只规定了{'、'.join(dict.fromkeys(_levels_of(best.text)))}的，没有{level}的"
+            return f"文档只规定了{'、'.join(dict.fromkeys(_levels_of(whole)))}的，没有{level}的"
         other = stated_other(question, best.text) if best is not None else ""
         if other:  # 突破50亿元 asked, where the reward is set for 突破100亿元
             return f"文档规定的是{other}的情形，没有所问的数额"
