@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planqa.corpus.kinds import doc_kind
 from planqa.corpus.metadata import has_time
@@ -73,6 +73,21 @@ class Ask:
     counted: str = ""  # what a figure counts (多少个社区 → 社区)
     period: frozenset = frozenset()  # the years of a plan period the question names (“十三五”期间)
     subject: str = ""  # the indicator with what it belongs to (碳化硅产业园二期项目总投资)
+
+
+def _asked_of(question: str, places: tuple[str, ...]) -> str:
+    """What a figure question asks about when no indicator is named: its words before the question word,
+    without places, years and the verb that asks (扩区后园区规划面积达到多少 → 扩区后园区规划面积).
+
+    >>> _asked_of("扩区后园区规划面积达到多少？", ()), _asked_of("澄岭镇2025年新增就业是多少？", ("澄岭镇",))
+    ('扩区后园区规划面积', '新增就业')
+    """
+    at = re.search(r"多少|几|多大|多长|多久|多高|多远|百分之", question)
+    text = question[:at.start()] if at else question
+    for p in sorted(places, key=len, reverse=True):
+        text = text.replace(p, " ")
+    text = re.sub(r"(?:19|20)\d\d年?|(?:达到|要|是|为|有|约|大概|大约)+$", " ", text.strip())
+    return max(re.findall(r"[\u4e00-\u9fff]+", re.sub(r"(?:达到|要|是|为|有)$", "", text.strip())), key=len, default="")
 
 
 def _speaks_of(text: str, place: str, phrase: str) -> bool:
@@ -200,7 +215,11 @@ class ExtractiveAnswerer:
     def answer(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
         """The answer to the question; one that asks several things in turn (面积要求多大？一年至少办多少场？)
         also gets what each figure or date part's own answer adds."""
-        question = written_form(question)
+        draft = self._merged(written_form(question), hits, info)
+        # markdown emphasis (3. **竹木家居产业园扩区工程**：…) is how a file was written, not what it says
+        return replace(draft, text=draft.text.replace("**", "")) if "**" in draft.text else draft
+
+    def _merged(self, question: str, hits: list[Hit], info: QueryInfo) -> Draft:
         draft = self._answer(question, hits, info)
         parts = question_parts(question)
         if len(parts) < 2 or draft.extra or len(_place_groups(info, hits)) > 1:
@@ -210,8 +229,7 @@ class ExtractiveAnswerer:
             if question_type(part) not in ("number", "when"):
                 continue  # a figure or a date is checked on its sentence; a vaguer part would add noise
             ask = self.read(part, info, hits)
-            subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted or max(
-                re.findall(r"[\u4e00-\u9fff]+", content_text(part, info.places)), key=len, default="")
+            subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted or _asked_of(part, info.places)
             measure = ask.measure or ("percent" if re.search(r"增长|增速|增幅|下降|降低|提高", part) else "")
             if not draft.refused and measure and figure_fits(said(draft), measure, subject):
                 continue  # the answer already gives this part's figure (年均增长6.5%左右 for 年均增长按多少算)
@@ -223,8 +241,12 @@ class ExtractiveAnswerer:
                         and len(subject) >= 2 and phrase_share(subject, t) >= SUBJECT_SHARE]
                 more = Draft("".join(kept), more.quotes, False, "", more.extra) if kept else Draft("", {}, True, "")
             figures = lambda d: set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[\d+\]", "", d.text)))
+            # of a new sentence, only the clauses about what the part asks count (not 空气质量…85% beside PM2.5)
+            asked_figures = lambda d: set(re.findall(r"\d+(?:\.\d+)?", "，".join(
+                c for c in re.split(r"[，,；;。]", re.sub(r"\[\d+\]", "", d.text))
+                if len(subject) < 2 or phrase_share(subject, c) >= SUBJECT_SHARE)))
             if more.refused or more.extra or said(more) in said(draft) or (
-                    not draft.refused and figures(more) <= figures(draft)):
+                    not draft.refused and asked_figures(more) <= figures(draft)):
                 continue  # nothing the answer does not already give
             if draft.refused:
                 draft = more
@@ -665,7 +687,10 @@ class ExtractiveAnswerer:
             # or, beside an indicator table row, prose that states a different figure
             if qtype == "number" and (u.row is None) != (best.row is None):
                 shown = {n for c in chosen for n in norm_numbers(compose_unit(c, qtype, weights or {}, hits))}
-                adds = bool(norm_numbers(compose_unit(u, qtype, weights or {}, hits)) - shown)
+                said = compose_unit(u, qtype, weights or {}, hits)
+                if u.row is None and len(phrase) >= 3:  # prose adds only the figures it gives the indicator
+                    said = "，".join(c for c in re.split(r"[，,；;。]", said) if phrase_share(phrase, c) >= SUBJECT_SHARE)
+                adds = bool(norm_numbers(said) - shown)
             else:
                 held = {w for c in chosen for w in words if w in normalize(c.text)}
                 # a word of its own document's title (《江西省促进数字经济…政策措施》已经省政府同意) names the
