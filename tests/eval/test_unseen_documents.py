@@ -157,3 +157,37 @@ def test_a_numbered_slogan_is_expanded_from_the_sentences_that_open_with_its_par
     assert "核心区" not in one.text and "西部现代农业板块" in one.text
     actions = assistant.ask("桐湾街道五大行动是什么？")
     assert actions.text.count("行动") >= 5 and "治理安街行动" in actions.text
+
+
+def test_each_figure_asked_in_turn_is_answered(unseen):
+    assistant, _, _ = unseen
+    answer = assistant.ask("澄岭镇竹木家居产业园扩区要新增多少产业用地？扩区后园区规划面积达到多少？")
+    assert "420亩" in answer.text and "2270亩" in answer.text and "**" not in answer.text
+    answer = assistant.ask("北京数据专区授权运营期限一般多长？授权后多久得建成上线？")
+    assert not answer.refused and "3年" in answer.text and "6个月" in answer.text
+
+
+def test_a_slogan_whose_parts_are_defined_in_markdown(unseen):
+    assistant, _, _ = unseen
+    text = assistant.ask("澄岭镇“一心一轴三片”的空间布局是怎么划分的？").text
+    at = [text.find(p) for p in ("“一心”即", "“一轴”即", "“三片”即")]
+    assert -1 not in at and at == sorted(at) and "**" not in text
+
+
+def test_things_counted_and_asked_what_they_are_called_are_listed(unseen):
+    assistant, _, _ = unseen
+    text = assistant.ask("澄岭镇规划的三条精品旅游线路叫啥？").text
+    assert all(name in text for name in ("茶香线路", "山水线路", "康养线路"))
+
+
+@pytest.mark.parametrize("question", [
+    "江西数字经济企业年营业收入首次突破50亿元，能拿多少奖励？",  # the reward is set for 突破100亿元
+    "江西省对引进的数字经济领域高层次人才给予多少年薪补贴？",  # it gives 安家补贴; 年薪 is written nowhere
+])
+def test_a_condition_or_thing_the_provision_does_not_set_is_refused(unseen, question):
+    assert unseen[0].ask(question).refused
+
+
+def test_the_condition_the_provision_does_set_is_answered(unseen):
+    answer = unseen[0].ask("江西数字经济企业年营业收入首次突破100亿元，能拿多少奖励？")
+    assert not answer.refused and "500万元" in answer.text

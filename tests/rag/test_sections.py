@@ -148,3 +148,23 @@ def test_a_slogan_s_parts_are_the_openings_after_it(tmp_path, bundled_assistant)
     assert "北部产业片[" in answer.text and "南部生活片[" in answer.text
     assert "以项目支撑片区发展" not in answer.text  # a noun met in passing is no part
     assert all(c.quote in assistant.kb.doc_text(c.chunk.doc_id) for c in answer.citations)
+
+
+MEASURES = ("测试市科技创新券管理暂行办法\n\n第一章　总则\n\n"
+            "第一条　为降低企业研发成本，制定本办法。\n\n第二章　申领\n\n"
+            "第八条　申领创新券的企业应当同时具备下列条件：\n（一）在本市注册登记；\n（二）上一年度营业收入不超过2亿元；\n"
+            "（三）具有专职研发人员。\n\n"
+            "第九条　服务机构有虚开发票等行为的，由市科技局追回已兑付资金，3年内不得重新申请入库。\n\n"
+            "第十条　对年度绩效评价结果为优秀的服务机构，属于国家级科技服务平台的，给予20万元奖励；"
+            "属于自治区级科技服务平台的，给予10万元奖励。\n")
+
+
+def test_conditions_announced_by_an_article_are_its_items(tmp_path, bundled_assistant):
+    a = _small(tmp_path, bundled_assistant, MEASURES)
+    text = a.ask("企业要申领创新券得满足哪些条件？").text
+    assert "在本市注册登记" in text and "具有专职研发人员" in text
+    penalty = a.ask("服务机构虚开发票会受到什么处罚？").text
+    assert "追回已兑付资金" in penalty and "3年内不得重新申请入库" in penalty  # the condition keeps its consequence
+    assert a.ask("绩效评价优秀的市级科技服务平台能拿多少奖励？").refused  # only 国家级、自治区级 are set
+    level = a.ask("绩效评价优秀的自治区级科技服务平台能拿多少奖励？").text
+    assert "10万元" in level and "20万元" not in level
