@@ -632,9 +632,12 @@ class ExtractiveAnswerer:
         best = units[0]
         numeric = [u for u in units[:8] if u.row is not None or HAS_NUMBER.search(u.text)]
         enough = [u for u in numeric if u.coverage >= self.refuse_threshold]
-        ev = {"coverage": best.coverage, "second_coverage": units[1].coverage if len(units) > 1 else 0.0,
+        # a list or summary of a section the question names by its heading (哪些保障措施) rests on that heading,
+        # whatever words its sentences use
+        covered = max(best.coverage, named_section) if qtype in ("list", "summary") else best.coverage
+        ev = {"coverage": covered, "second_coverage": units[1].coverage if len(units) > 1 else 0.0,
               "semantic": best.semantic, "section": named_section, "dropped": dropped,
-              "numeric_coverage": max((u.coverage for u in numeric), default=0.0) if number else best.coverage,
+              "numeric_coverage": max((u.coverage for u in numeric), default=0.0) if number else covered,
               # a figure asked by name (商品销售总额, 养老床位): how much of the name the passages found hold
               "named_share": max((phrase_share(phrase, u.text) for u in numeric), default=0.0)
               if number and len(phrase) >= 3 else 1.0,
@@ -643,7 +646,7 @@ class ExtractiveAnswerer:
               if number and ask.measure and not ask.facets else 1.0,
               "q_number": float(number), "q_list": float(qtype == "list"), "q_summary": float(qtype == "summary"),
               "q_short": float(qtype in ("who", "when"))}
-        ev.update({"weak": float(best.coverage < self.refuse_threshold),
+        ev.update({"weak": float(covered < self.refuse_threshold),
                    "numeric_weak": float(number and ev["numeric_coverage"] < self.refuse_threshold),
                    "named_missing": float(ev["named_share"] < NAMED_SHARE)})
         why = {"coverage": _WEAK, "second_coverage": _WEAK, "semantic": _WEAK, "section": _WEAK, "weak": _WEAK,

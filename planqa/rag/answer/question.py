@@ -141,7 +141,7 @@ def _content(question: str, places: tuple[str, ...], words: tuple[str, ...]) -> 
 
 _HAS_BEFORE_ASK = re.compile(r"(?:都|还|共|一共|总共|主要|具体)?有(?=\s*(?:哪|多少|几|什么))")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)(万|亿|千|百)?({CLASSIFIERS})")
-_NUMBER_Q = re.compile(r"多少|(?<!哪)几(?:[个项家所条万亿%张片起名座户人次倍](?!方面)|成)|百分之几|多大|多高|多长|多远|"
+_NUMBER_Q = re.compile(r"多少|多久|(?<!哪)几(?:[个项家所条万亿%张片起名座户人次倍](?!方面)|成)|百分之几|多大|多高|多长|多远|"
                        r"量化|数量(?:安排|要求|目标|指标)|具体数字|哪些数字")
 
 
