@@ -417,7 +417,7 @@ def _print_recorded(out: str) -> None:
                                                      ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     keys = ("type=number/numbers_present", "type=list/list_recall", "citation_precision",
             "type=unanswerable/refusal_correct", "false_refusal", "answer_chars_median")
-    print("留一文档交叉验证（开发集，每份文档的问题由不含它拟合的模型回答；拟合时记录）：")
+    print("留一文档交叉验证（全部开发问题集，每份文档的问题由不含它拟合的模型回答；拟合时记录）：")
     for key in keys:
         if key in cv.get("end_to_end", {}):
             print(f"  {key:<36}{cv['end_to_end'][key]}")
