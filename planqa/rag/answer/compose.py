@@ -24,6 +24,8 @@ def render_row(row: TableRow, place: str = "") -> str:
 
     >>> render_row(TableRow("专栏1", "商品销售总额累计", "亿元", (("2020", "7.5"), ("2025", "46"), ("属性", "预期性"))))
     '商品销售总额累计：2020年7.5亿元，2025年46亿元（预期性指标）'
+    >>> render_row(TableRow("表1", "电熔镁砂", "", (("产量（万吨）", "96.8"), ("比上年增长（%）", "11.2"))))
+    '电熔镁砂：产量96.8万吨，比上年增长11.2%'
     """
     vals, attr = [], ""
     for header, value in row.cells:
@@ -36,6 +38,9 @@ def render_row(row: TableRow, place: str = "") -> str:
         if re.fullmatch(r"\d{4}", label):
             label += "年"
         unit = row.unit if label not in ("目标年均增长", "年均增长") or row.unit == "%" else "%"
+        headed = re.fullmatch(r"(.+?)\s*[（(]([^（）()]{1,6})[）)]", label)
+        if headed and not row.unit:  # 产量（万吨）96.8: the column's unit goes with its figure (产量96.8万吨)
+            label, unit = headed.group(1), headed.group(2)
         v = value + unit if unit and re.search(r"[\d〕\]]$", value) and unit not in value else value
         vals.append(f"{label}{v}")
     text = f"{place}{row.name}：" + "，".join(vals)

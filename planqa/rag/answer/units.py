@@ -47,9 +47,30 @@ class Draft:
     extra: tuple[Hit, ...] = ()  # passages read beyond the retrieved ones, numbered after them
 
 
+_CONDITION_ITEM = re.compile(r"^[（(][一二三四五六七八九十\d]+[）)].*的[；;。]?$")
+_ITEM_LINE = re.compile(r"^[（(][一二三四五六七八九十\d]+[）)]")
+
+
+def condition_intro(u: Unit) -> str:
+    """For an item that is a condition (（一）提供虚假材料骗取创新券的；), the article sentence it completes
+    (…有下列行为之一的，由市科技局收回已兑付资金，5年内取消其申领资格：), which holds what follows from
+    it; else ''."""
+    if u.row is not None or not u.sentences or not _CONDITION_ITEM.match(u.text.strip()):
+        return ""
+    for k in range(u.index - 1, -1, -1):
+        s = u.sentences[k].strip()
+        if _ITEM_LINE.match(s):
+            continue
+        return s if s.endswith(("：", ":")) and re.search(r"下列|以下|如下", s) else ""
+    return ""
+
+
 def compose_unit(u: Unit, qtype: str, weights: dict[str, float], hits: list[Hit]) -> str:
     if u.row is not None:
         return render_row(u.row)
+    intro = condition_intro(u)
+    if intro:  # what the provision does to whoever does this
+        return intro + u.text.strip().rstrip("；;。")
     if re.search(r"[一二三四五六七八九]是", u.text):
         return with_enumeration(list(u.sentences), u.index)
     return key_clauses(u.text, weights, prefer="list" if qtype == "list" else "number")
@@ -106,6 +127,9 @@ def quote_of(u: Unit, hits: list[Hit]) -> str:
         items = enumeration_items(list(u.sentences), u.index)
         last = u.sentences[u.index + sum(len(parts) for parts in items) - 1]
         return span_text(chunk.text, u.source_text, last)
+    intro = condition_intro(u)
+    if intro and intro in chunk.text:
+        return span_text(chunk.text, intro, u.source_text)
     return u.source_text
 
 
