@@ -58,10 +58,13 @@ def test_empty_model_setting_fails_at_construction():
 def test_unreachable_hub_fails_fast_with_instructions(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embedder = get_embedder(_settings("nonexistent-org/no-such-embedding-model"))
+    import sentence_transformers  # noqa: F401  (the library's own import time is not what is checked)
+
     start = time.monotonic()
     with pytest.raises(EmbeddingError) as err:
         embedder.load()
-    assert time.monotonic() - start < 15
+    # no network retries: a hub lookup that waited on them would take minutes, not a busy machine's seconds
+    assert time.monotonic() - start < 60
     message = str(err.value)
     assert "nonexistent-org/no-such-embedding-model not found locally" in message
     assert "model hub is unreachable" in message
