@@ -20,7 +20,7 @@ from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years, word_share,
                                          written_years, year_conflict, year_covered)
-from planqa.rag.answer.figures import (Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
+from planqa.rag.answer.figures import (_CHANGE_Q, Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
                                        measure_word)
 from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count, asked_kind, content_bigrams, content_text, defined_term,
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count, question_parts,
@@ -86,8 +86,9 @@ def _asked_of(question: str, places: tuple[str, ...]) -> str:
     text = question[:at.start()] if at else question
     for p in sorted(places, key=len, reverse=True):
         text = text.replace(p, " ")
-    text = re.sub(r"(?:19|20)\d\d年?|(?:达到|要|是|为|有|约|大概|大约)+$", " ", text.strip())
-    return max(re.findall(r"[\u4e00-\u9fff]+", re.sub(r"(?:达到|要|是|为|有)$", "", text.strip())), key=len, default="")
+    text = re.sub(r"(?:19|20)\d\d年?", " ", text)
+    text = re.sub(r"(?:达到|要|是|为|有|约|大概|大约)+$", "", text.strip())
+    return max(re.findall(r"[\u4e00-\u9fff]+", text), key=len, default="")
 
 
 def _speaks_of(text: str, place: str, phrase: str) -> bool:
@@ -230,7 +231,7 @@ class ExtractiveAnswerer:
                 continue  # a figure or a date is checked on its sentence; a vaguer part would add noise
             ask = self.read(part, info, hits)
             subject = ask.phrase if len(ask.phrase) >= 3 else ask.counted or _asked_of(part, info.places)
-            measure = ask.measure or ("percent" if re.search(r"增长|增速|增幅|下降|降低|提高", part) else "")
+            measure = ask.measure or ("percent" if _CHANGE_Q.search(part) else "")  # a change asked: its rate
             if not draft.refused and measure and figure_fits(said(draft), measure, subject):
                 continue  # the answer already gives this part's figure (年均增长6.5%左右 for 年均增长按多少算)
             more = self._answer(part, hits, info)
