@@ -198,5 +198,5 @@ def make_extractive(assistant) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods,
                               embedder=assistant.embedder, semantic_weight=assistant.settings.semantic_weight,
                               tokenize=kb.tokenizer.tokenize, doc_freq=kb.doc_freq, section=kb.section,
-                              doc_text=kb.doc_text, outline=kb.outline, sentence_vectors=kb.sentences,
+                              doc_text=kb.doc_text, outline=kb.outline, table=kb.table, sentence_vectors=kb.sentences,
                               confidence=load_confidence())

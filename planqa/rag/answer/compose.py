@@ -59,6 +59,8 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     >>> key_clauses("推广绿色生产技术，对新认定的国家级、省级林下经济示范基地，市财政分别给予30万元、15万元一次性奖励，"
     ...             "完善基地道路、水利、电力等基础设施", {"国家": 1.0, "示范": 1.0, "基地": 1.0})
     '对新认定的国家级、省级林下经济示范基地，市财政分别给予30万元、15万元一次性奖励'
+    >>> key_clauses("人才公寓的房源筹集、入住管理和退出办法，由市住房和城乡建设局另行制定", {"退出": 1.0, "办法": 1.0})
+    '人才公寓的房源筹集、入住管理和退出办法，由市住房和城乡建设局另行制定'
     """
     body = sentence.rstrip(_END)
     short = SHORT_SENTENCE if prefer == "number" else 150
@@ -86,6 +88,9 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     if best > 0 and best - 1 not in keep and not HAS_NUMBER.search(clauses[best - 1]) \
             and scores[best - 1] > 0 and len(clauses[best - 1]) <= 30:
         keep.add(best - 1)
+    # 退出办法，由市住房和城乡建设局另行制定: the clause after a topic that says who does it is its predicate
+    if best + 1 == len(clauses) - 1 and clauses[best + 1].lstrip().startswith("由"):
+        keep.add(best + 1)
     # a fragment alone ("特别是2020年以来") says nothing: widen to a readable statement
     while sum(len(clauses[i]) for i in keep) < MIN_ANSWER and len(keep) < len(clauses):
         lo, hi = min(keep), max(keep)

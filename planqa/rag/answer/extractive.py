@@ -17,7 +17,7 @@ from planqa.corpus.kinds import doc_kind
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
+from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, _LOWER, _UPPER, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years, word_share,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (_CHANGE_Q, Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
@@ -26,7 +26,7 @@ from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count, question_parts,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
-from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, heading_title,
+from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, heading_title, table_items, doc_parts,
                                         intro_list, is_doc_title, is_intro, part_sections,
                                         section_list,
                                         section_summary, slogan_items, term_section, title_words)
@@ -52,6 +52,7 @@ TITLE_WEIGHT = 0.2  # a word of the question that names a document, once retriev
 TITLE_MIN = 4  # a piece of a title this long is a quote of the name (静海镇…五年 are two words that happen to be in it)
 SCENE_WEIGHT = 0.5  # words of a clause that sets the scene (在党建引领共同缔造中，…) count less than the asking clause's
 CUE_WEIGHT = {"list": 0.45}  # how much the answer's shape counts beside coverage (default 0.15)
+INTRO_ONLY = 30  # a sentence this short that announces items (应当提交下列材料：) says nothing else
 NAMED_SECTION = 0.8  # a question that holds this much of a section's heading names that section
 WORD_MIN_IDF = 1.5  # a question word this common (发展, 工作) does not justify a second citation
 
@@ -120,7 +121,7 @@ class ExtractiveAnswerer:
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
                  embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
                  tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None, sentence_vectors=None,
-                 confidence=None):
+                 confidence=None, table=None):
         self.idf = idf
         self.sentence_vectors = sentence_vectors  # candidates' vectors stored at ingest (``SentenceVectors``)
         self.tokenize = tokenize
@@ -135,6 +136,7 @@ class ExtractiveAnswerer:
         self.section = section  # (doc_id, heading path) → that section's chunks, to list its points
         self.doc_text = doc_text
         self.outline = outline  # doc_id → its heading paths, to find a section the question names
+        self.table = table  # (doc_id, caption) → that table's row chunks, to list what it lists
 
     def weights(self, question: str, info: QueryInfo, titles: tuple[str, ...] = ()) -> dict[str, float]:
         """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word, and the
@@ -304,11 +306,11 @@ class ExtractiveAnswerer:
             dated = [u for u in dated if any(p in u.text for p in inner)]
         if qtype == "number" and info.places:  # a city's figure is not the one its bulletin gives of a county
             dated = [u for u in dated if u.row is not None or not others_figures(u.text, info.places + tuple(inner))]
-        reader = Reader(hits, self.section, self.doc_text, self.outline)
+        reader = Reader(hits, self.section, self.doc_text, self.outline, self.table)
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
             named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
-                                         topic_bigrams(question, info.places + self.titles_named(question, hits)),
+                                         self.topic(question, info, hits),
                                          list_heads(question))[1]
         state = Assessment(ask, dated, reader)
         state.reason = self.kb_refusal(dated, info, hits, ask, question)
@@ -363,6 +365,19 @@ class ExtractiveAnswerer:
             listed = slogan_items([slogan.group(0)], hits, reader) if slogan else None
             if listed:
                 return listed
+        if qtype == "list" and _DOC_PARTS.search(question) and units:
+            # 工作要点分为哪几大块, 这份方案分几个部分: the document is what the question is about
+            topic = [g for g in self.topic(question, info, hits)
+                     if not _DOC_PARTS.search("几" + g)]
+            found = doc_parts(reader.headings((hits[units[0].n - 1].chunk.doc_id,)), hits[units[0].n - 1].chunk.doc_id) \
+                if not topic else None
+            listed = heading_items(*found, reader) if found else None
+            if listed:
+                return listed
+        if qtype == "list" and units and units[0].row is not None:
+            listed = _table_list(question, units, hits, reader)
+            if listed:  # 表1里都列了哪些产品: the table's rows
+                return listed
         if qtype == "list":  # 哪六个行动, 一共分了哪几章: the sibling headings that are the things asked
             kind = asked_kind(question)
             docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:3]))
@@ -373,7 +388,7 @@ class ExtractiveAnswerer:
                 return listed
         if qtype in ("list", "summary"):
             listed = self._listed(question, units, weights, hits, qtype, reader,
-                                  topic_bigrams(question, info.places + self.titles_named(question, hits)), ask.head)
+                                  self.topic(question, info, hits), ask.head)
             if listed:
                 return listed
         if qtype == "summary":
@@ -382,18 +397,24 @@ class ExtractiveAnswerer:
             # 三年行动方案的发展目标是什么: a section so named (（三）发展目标) says it
             docs = tuple(dict.fromkeys(hits[u.n - 1].chunk.doc_id for u in units[:1]))
             heads = list_heads(question) + tuple(w for w in _SECTION_WORDS if w in question)
-            topic = [g for g in topic_bigrams(question, info.places + self.titles_named(question, hits))
+            topic = [g for g in self.topic(question, info, hits)
                      if not any(g in h for h in heads)]
             section, cov = best_section(reader.headings(docs, [hits[u.n - 1] for u in units]), weights, topic, heads)
             if section is not None and cov >= NAMED_SECTION and len(heading_title(section[1][-1])) <= 8:
                 said = section_summary(section, reader)
                 if said:
                     return said
+        if qtype == "fact" and units[0].row is None and is_intro(units[0].text) \
+                and len(re.sub(r"^第[一二三四五六七八九十百]+条\s*", "", units[0].text)) <= INTRO_ONLY:
+            listed = intro_list(units[0], hits, reader)
+            if listed:  # 应当提交下列材料： says nothing without the items that follow it
+                return listed
         if ask.facets:
             several = facet_answer(units, ask.facets, weights, hits)
             if several:
                 return several
-        chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, ask.phrase)
+        chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, ask.phrase,
+                              tuple(str(y) for y in ask.years))
         text = "".join(cite(compose_unit(u, qtype, weights, hits), u.n) for u in chosen)
         return Draft(text, quotes_of(chosen, hits), False, "")
 
@@ -434,6 +455,10 @@ class ExtractiveAnswerer:
         head = normalize(head)[-2:] if head else ""
         intro = next((u for u in units[:1] if u.row is None and is_intro(u.text)
                       and (u.coverage >= self.refuse_threshold or head and head in normalize(u.text))), None)
+        counted = _COUNTED_THINGS.search(question)
+        if intro is None and counted:  # 重点抓的六个方面工作: the sentence announcing six of them (以下六个方面工作：)
+            intro = next((u for u in units[:5] if u.row is None and is_intro(u.text)
+                          and counted.group(0) in normalize(u.text) and u.coverage >= self.refuse_threshold), None)
         return intro_list(intro, hits, reader) if intro is not None else None
 
     def fits_measure(self, u: Unit, ask: Ask) -> bool:
@@ -564,6 +589,14 @@ class ExtractiveAnswerer:
         head.sort(key=lambda u: -u.score)
         units[: len(head)] = head
 
+    def topic(self, question: str, info: QueryInfo, hits: list[Hit]) -> list[str]:
+        """What the question is about, to find the section it names: its topic bigrams that the documents
+        write at all (来讲, 面抓 of 分了哪几个方面来讲, 要从哪几方面抓 are how it is asked, no heading's words)."""
+        grams = topic_bigrams(question, info.places + self.titles_named(question, hits))
+        if self.doc_freq is None:
+            return grams
+        return [g for g in grams if self.doc_freq("#" + g) > 0]
+
     @staticmethod
     def titles_named(question: str, hits: list[Hit]) -> tuple[str, ...]:
         """Pieces of the passages' document titles the question quotes: they name a document, not a topic."""
@@ -602,10 +635,16 @@ class ExtractiveAnswerer:
         if unnamed:  # 万载县规模以上工业企业研发投入: the county's bulletin never writes 研发
             return f"文档中没有提到“{unnamed[0]}”"
         covering = max(units[:3], key=lambda u: u.coverage)
-        if ask.qtype == "number" and covering.row is None and deferred(covering.text, ask.weights) and not any(
-                u is not covering and u.coverage >= 0.8 * covering.coverage and (
-                    u.row is not None or UNIT_NUMBER.search(halfwidth(u.text))) for u in units[:3]):
-            return "文档说明具体数额另行规定，没有写出所问的数字"  # 具体收费标准…另行制定
+        # what is asked of the provision that leaves it to another text (具体标准, 怎么规定), not who sets it
+        asks_rule = ask.qtype == "number" or ask.qtype in ("fact", "summary") and _ASKS_RULE.search(question)
+        if asks_rule and covering.row is None and deferred(covering.text, ask.weights):
+            about = {g: w for g, w in ask.weights.items() if g in normalize(covering.text)}
+            # another candidate answers only with a figure of the same thing (运营补贴, not 开通航线50条)
+            stated = [u for u in units[:3] if u is not covering and u.coverage >= 0.8 * covering.coverage
+                      and (u.row is not None or UNIT_NUMBER.search(halfwidth(u.text)))
+                      and sum(w for g, w in about.items() if g in normalize(u.text)) >= 0.5 * sum(about.values())]
+            if not stated:
+                return "文档说明具体规定另行制定，没有写出所问的内容"  # 具体收费标准…另行制定
         best = next((u for u in units[:3] if HAS_NUMBER.search(u.text)), None) if ask.qtype == "number" else None
         whole = best.text if best is not None else ""
         if best is not None and best.row is None:  # the sentence's other ；-parts set the other levels
@@ -668,7 +707,7 @@ class ExtractiveAnswerer:
         return [w for w in question_words(question, info.places) if not common(w)]
 
     def _choose(self, units: list[Unit], qtype: str, words: list[str] = (), weights=None,
-                hits: list[Hit] = (), phrase: str = "") -> list[Unit]:
+                hits: list[Hit] = (), phrase: str = "", years: tuple[str, ...] = ()) -> list[Unit]:
         best = units[0]
         limit = {"when": 1, "who": 1}.get(qtype, 2)
         if qtype == "number" and best.row is not None and _row_has_figures(best.row) \
@@ -703,6 +742,16 @@ class ExtractiveAnswerer:
                 adds = any(w in normalize(u.text) and w not in held and w not in title for w in words)
             if adds:
                 chosen.append(u)
+        if len(chosen) > 1 and qtype == "fact":
+            # one of them names all the others do: it alone answers, and the sentence beside it is no evidence
+            # of more (a figure's second sentence stays: it may give the base year or the rate asked beside it)
+            def held(u: Unit) -> set[str]:
+                text = normalize(u.text)
+                return {w for w in (*words, *years) if w in text}
+            whole = set().union(*map(held, chosen))
+            alone = next((u for u in chosen if held(u) >= whole), None)
+            if alone is not None:
+                chosen = [alone]
         chosen.sort(key=lambda u: (u.n, u.index))
         return chosen
 
@@ -725,9 +774,31 @@ class ExtractiveAnswerer:
         return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
 
 
+_ASKS_RULE = re.compile(r"具体|标准|怎么规定|如何规定|办法是")  # the rule itself asked, not who makes it
+_COUNTED_THINGS = re.compile(r"(?<![第哪几])(?:[二三四五六七八九十两]|\d+)(?:个|项|条|类|大|点|种|件)")
+_TABLE_LABEL = re.compile(r"(?:表|专栏)\d+")
+_DOC_PARTS = re.compile(r"几(?:个|大)?(?:部分|块|板块)")  # the parts of a document, not of a topic
 _SECTION_WORDS = ("目标", "思路", "原则", "定位", "要求")  # what a plan's sections are named after (发展目标)
 _NUMBERED_SLOGAN = re.compile(r"[二三四五六七八九十]大[\u4e00-\u9fff]{2}")
 _WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么|指什么|指的是什么")
+
+
+def _table_list(question: str, units: list[Unit], hits: list[Hit], reader: Reader) -> Draft | None:
+    """What the table the best candidates stand in lists (表1里都列了哪些工业产品): its rows' names, those of a
+    category the question names. Not for rows picked by their figures (哪些产品产量下降了, 超过10亿元的)."""
+    best = units[0]
+    doc_id, caption = hits[best.n - 1].chunk.doc_id, best.row.table
+    same = [u for u in units[:5] if u.row is not None and u.row.table == caption
+            and hits[u.n - 1].chunk.doc_id == doc_id]
+    q = normalize(question)
+    if len(same) < 2 or _CHANGE_Q.search(q) or _UPPER.search(q) or _LOWER.search(q) \
+            or any(normalize(u.row.name) in q for u in same):
+        return None
+    label = _TABLE_LABEL.search(q)  # 专栏6 asked: not 专栏7's rows
+    if label and not normalize(caption).startswith(label.group(0)):
+        return None
+    category = next((u.row.category for u in same if u.row.category and normalize(u.row.category) in q), "")
+    return table_items(doc_id, caption, reader, category)
 
 
 def _asks_part(question: str, part: str) -> bool:

@@ -22,8 +22,8 @@ def asked_unit(question: str) -> str:
 
     >>> asked_unit("2020年地区生产总值的总量是多少亿元？"), asked_unit("新增多少张养老床位？")
     ('money', 'count')
-    >>> asked_unit("绿化覆盖率要达到多少？"), asked_unit("目标是多少？")
-    ('percent', '')
+    >>> asked_unit("绿化覆盖率要达到多少？"), asked_unit("目标是多少？"), asked_unit("一共要花多少钱？")
+    ('percent', '', 'money')
     """
     q = halfwidth(question)
     m = _ASKED_UNIT.search(q)
@@ -31,6 +31,8 @@ def asked_unit(question: str) -> str:
         return family(m.group(2))
     if re.search(r"多少|几", q) and _PERCENT_Q.search(q):
         return "percent"
+    if re.search(r"多少钱|多少资金|多少经费", q):
+        return "money"
     return ""
 
 

@@ -16,12 +16,12 @@ QUESTION_WORDS = ("多少", "几", "哪些", "哪几", "什么", "怎样", "怎�
                   "包括", "涉及", "涵盖", "多大", "多长", "多久", "多高", "多远", "有多", "指的是", "是指", "政府工作报告", "工作报告", "纲要", "报告", "各自",
                   "都提到", "提到", "是", "的", "了", "在", "有", "和", "与", "及", "对", "要", "将",
                   "中", "里", "上", "为", "到", "年", "个", "呀", "一下", "列出", "说说", "介绍", "请简要", "简要",
-                  "简述", "概述", "概括", "请", "简单", "这些", "这个", "这项", "该项", "相应", "一共", "总共",
+                  "简述", "概述", "概括", "请", "简单", "这些", "这个", "这份", "这项", "该项", "相应", "一共", "总共",
                   # how places compare is asked, not what about
                   "有何异同", "异同", "有何不同", "有什么不同", "有何", "区别", "差异", "相比", "对比", "比较",
                   "哪个更高", "哪个更多", "哪个更大", "更高", "更多", "更大", "一样", "相同", "各是", "各为",
                   "比上年", "比去年", "较上年", "同比", "什么样", "怎么样", "自己", "第几", "排第几",
-                  "两个数字", "数字", "描述", "表述", "阐述", "怎么说", "指出", "谈到", "讲到", "说到", "写到", "给出")
+                  "两个数字", "数字", "绝对额", "绝对值", "打算", "怎么搞", "怎么弄", "描述", "表述", "阐述", "怎么说", "指出", "谈到", "讲到", "说到", "写到", "给出")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _REVIEW_Q = re.compile(r"十三五|过去|已经|完成了|取得了|回顾|成效|成绩|此前|以来|截至|截止|现有|目前|去年|上一年|前年")
 _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排|部署|十四五|展望|远景|202[1-9]年.*(要|将)")
@@ -60,6 +60,8 @@ def question_type(question: str) -> str:
     ('list', 'fact')
     >>> question_type("规划的三条精品旅游线路叫什么？"), question_type("建成一个什么样的城市？")
     ('list', 'fact')
+    >>> question_type("公报表1里都列了什么工业产品？"), question_type("这份方案分几个部分？")
+    ('list', 'list')
     """
     q = question
     if re.search(r"什么时候|何时|哪一年|哪年|哪一?天|几月|日期|时间", q):
@@ -69,13 +71,15 @@ def question_type(question: str) -> str:
         return "list"
     if re.search(r"几[个项类种条大块]", q) and re.search(r"(?:各|分别)(?:叫|是)(?:什么|哪)", q):
         return "list"  # 分了几个阶段，各叫什么
+    if re.search(r"几(?:个|大)?(?:部分|块|板块)", q):
+        return "list"  # 分几个部分: the parts say how many
     # asking words first: 规模化 or 数量 inside a name does not make 哪家企业 a number question
     if _NUMBER_Q.search(q):
         return "number"
     if re.search(r"概括|总结|思路|怎么做|如何做|打算|怎样(推进|开展|安排)|主要(做法|内容)", q):
         return "summary"
     if re.search(r"哪些|哪几|包括|包含|列举|几个方面|几方面|几类|几大|哪[一二三四五六七八九十两]|"
-                 r"(?:都|主要|具体)(?:有|是|包括)什么", q):
+                 r"(?:都|主要|具体)(?:有|是|包括|列了?)什么", q):
         return "list"
     # three things counted and asked what they are called (三条精品旅游线路叫什么): the things themselves
     if re.search(r"(?:[二三四五六七八九十两]|\d)[个条项家类种支座所批片]+[\u4e00-\u9fff]{0,10}(?:叫|是|指|有)什么", q):
@@ -177,7 +181,7 @@ _COUNT = re.compile(r"[一二三四五六七八九十两][个项条类大点种]
 
 
 # what a list is of, not what it is about: 哪些组织保障措施 asks about 组织保障
-LIST_HEADS = ("措施", "举措", "做法", "办法", "方面", "内容", "安排", "部署", "工作", "任务", "事项")
+LIST_HEADS = ("措施", "举措", "做法", "办法", "方面", "内容", "安排", "部署", "工作", "任务", "事项", "部分")
 
 
 def topic_bigrams(question: str, places: tuple[str, ...] = ()) -> list[str]:
@@ -264,6 +268,8 @@ def list_head(question: str) -> str:
     ('特色产业集群', '红色力量', '基本原则')
     >>> list_head("开展了哪四项专项活动？"), list_head("这说明了什么？")
     ('专项活动', '')
+    >>> list_head("自身建设要从哪几方面抓？"), list_head("组织保障部分包括哪几条？")
+    ('方面', '组织保障')
     """
     m = _LIST_HEAD.search(question)
     head = m.group(1) if m else ""
@@ -271,7 +277,11 @@ def list_head(question: str) -> str:
         m = _HEAD_BEFORE.search(question)
         # the noun phrase just before 有哪些: after its last 的 (规划确定的基本原则 → 基本原则)
         head = re.split(r"[的之中]", m.group(1))[-1][-6:] if m else ""
-    return re.sub(r"[“”\"'‘’]|[呢吗啊]$", "", head)
+    head = re.sub(r"[“”\"'‘’]|[呢吗啊]$", "", head)
+    kind = next((w for w in LIST_HEADS if head.startswith(w)), "")
+    if kind:  # 哪几方面抓, 哪几个方面来讲: the kind of list, not the verb after it
+        return kind
+    return re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:部分|板块)$", "", head)  # 组织保障部分 → 组织保障
 
 
 _ASKED_KIND = re.compile(r"哪(?:几|些|[一二三四五六七八九十两]+|\d+)(?:个|项|大|类|条)?(章|节|篇|部分|[\u4e00-\u9fff]{2})(?![\u4e00-\u9fff])")
@@ -417,7 +427,7 @@ def question_words(question: str, places: tuple[str, ...] = ()) -> list[str]:
 
 
 _INDICATOR_END = re.compile(r"(总额|总值|产值|数量|率(?![先领])|收入|投资|人数|人口|面积|规模|比例|比重|能力|床位|"
-                            r"指数|增速|金额|产量|户数|个数|家数|总量|余额|税收|利润|排放|消耗)$")
+                            r"指数|增速|金额|产量|户数|个数|家数|总量|余额|税收|利润|排放|消耗|增加值|[售易业交出口]额)$")
 
 
 _INDICATOR_WORD = re.compile(_INDICATOR_END.pattern[:-1])

@@ -40,18 +40,27 @@ class Paragraph:
 class Reader:
     """Reads whole sections beside the retrieved passages; cited chunks get numbers after the hits.
 
-    ``section(doc_id, path)`` gives a section's text chunks in order, and
-    ``doc_text(doc_id)`` the document text (to tell paragraph starts); without
-    them only the retrieved chunks are read.
+    ``section(doc_id, path)`` gives a section's text chunks in order,
+    ``doc_text(doc_id)`` the document text (to tell paragraph starts) and
+    ``table(doc_id, caption)`` a table's row chunks; without them only the
+    retrieved chunks are read.
     """
 
     def __init__(self, hits: list[Hit], section: Callable | None = None, doc_text: Callable | None = None,
-                 outline: Callable | None = None):
+                 outline: Callable | None = None, table: Callable | None = None):
         self.hits = list(hits)
         self.extra: list[Hit] = []
         self._section = section
         self._doc_text = doc_text
         self._outline = outline
+        self._table = table
+
+    def rows(self, doc_id: str, caption: str) -> list[Chunk]:
+        """The rows of the document's table with this caption, in order."""
+        if self._table is not None:
+            return self._table(doc_id, caption)
+        return sorted((h.chunk for h in self.hits if h.chunk.doc_id == doc_id and h.chunk.kind == "table_row"
+                       and h.chunk.row is not None and h.chunk.row.table == caption), key=lambda c: c.start)
 
     def headings(self, docs: tuple[str, ...] = (), hits: list[Hit] = ()) -> list[tuple[str, tuple[str, ...]]]:
         """Section paths to look a question's topic up in: those of ``hits``, and every section of ``docs``
@@ -269,6 +278,27 @@ def counted_headings(paths: list[tuple[str, tuple[str, ...]]], kind: str, count:
     return best
 
 
+def doc_parts(paths: list[tuple[str, tuple[str, ...]]], doc_id: str
+              ) -> tuple[tuple[str, tuple[str, ...]], list[str]] | None:
+    """A document's parts: the headings at its top (under its title, or under the attachment a notice
+    forwards, whichever holds more), or None when fewer than two.
+
+    >>> paths = [("d", ("关于印发《2025年工作要点》的通知",)), ("d", ("2025年工作要点",))] + [
+    ...     ("d", ("2025年工作要点", f"{n}、{t}")) for n, t in zip("一二", "甲乙")]
+    >>> doc_parts(paths, "d")
+    (('d', ('2025年工作要点',)), ['一、甲', '二、乙'])
+    """
+    kids: dict[tuple[str, ...], list[str]] = {}
+    for d, path in paths:
+        for depth in (1, 2):
+            if d == doc_id and len(path) >= depth and path[depth - 1] not in kids.setdefault(path[:depth - 1], []):
+                kids[path[:depth - 1]].append(path[depth - 1])
+    if any(is_doc_title(k) for k in kids.get((), [])):
+        kids.pop(())  # a notice and the document it forwards are not the document's parts
+    parent = max(kids, key=lambda p: (len(kids[p]), -len(p)), default=None)
+    return ((doc_id, parent), kids[parent]) if parent is not None and len(kids[parent]) >= 2 else None
+
+
 def heading_items(parent: tuple[str, tuple[str, ...]], named: list[str], reader: Reader) -> Draft | None:
     """The titles of the headings ``named`` under ``parent``, each cited where its section begins."""
     doc_id, path = parent
@@ -285,6 +315,30 @@ def heading_items(parent: tuple[str, tuple[str, ...]], named: list[str], reader:
         parts.append(f"{title}[{n}]")
         quotes.setdefault(n, title)
     return Draft("；".join(parts) + "。", quotes, False, "")
+
+
+_TOTALS = ("合计", "总计", "小计", "全部", "总量")
+
+
+def table_items(doc_id: str, caption: str, reader: Reader, category: str = "") -> Draft | None:
+    """What a table lists: the names of its rows (of one category, when one is asked), each cited at its row.
+
+    >>> from planqa.types import TableRow
+    >>> rows = [Chunk(f"c{i}", "d", "d.txt", "公报", (), "table_row", name, i * 10, i * 10 + 9, i + 1, i + 1,
+    ...               row=TableRow("表1", name, "万吨", ())) for i, name in enumerate(("生铁", "粗钢"))]
+    >>> table_items("d", "表1", Reader([Hit(c, 1.0, "dense") for c in rows])).text
+    '表1列有生铁[1]、粗钢[2]。'
+    """
+    rows = [c for c in reader.rows(doc_id, caption) if (not category or c.row.category == category)
+            and normalize(c.row.name) not in _TOTALS]
+    if len(rows) < 2 or any(not re.search(r"[^\d.\s]", c.row.name) for c in rows):
+        return None  # rows named by a number (序号) do not say what they are
+    parts, quotes = [], {}
+    for c in rows:
+        n = reader.number(c)
+        parts.append(f"{c.row.name}[{n}]")
+        quotes[n] = c.text
+    return Draft(f"{caption}{'中' + category if category else ''}列有{'、'.join(parts)}。", quotes, False, "")
 
 
 def term_section(term: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
@@ -494,6 +548,11 @@ def _child_items(intro: Unit, c: Chunk, paras: list[Paragraph], reader: Reader) 
 
 
 def _leads(items: list[tuple[Paragraph, tuple[str, str]]], reader: Reader) -> Draft | None:
+    plain = [it for it in items if not re.search(r"[，,]", it[1][1])]
+    if len(plain) >= 3 and len(plain) >= 0.75 * len(items):
+        # title sentences are alike (加强政治建设。坚持依法行政。): a paragraph opening with a clause
+        # (各位代表，新的征程催人奋进) among them is the section's closing words, not an item
+        items = plain
     if len(items) < 2:
         return None
     parts, spans = [], {}
