@@ -16,6 +16,7 @@ from langchain_core.runnables import RunnableLambda
 
 from planqa.rag.citations import best_quote, build_citations, markers, verify, answer_sentences
 from planqa.rag.answer.extractive import REFUSAL, ExtractiveAnswerer
+from planqa.rag.answer.question import written_form
 from planqa.rag.followup import resolve
 from planqa.rag.llm import LLMAnswerer, LLMUnavailable
 from planqa.rag.retrievers import Filters
@@ -91,8 +92,9 @@ class AnswerChain:
     def _retrieve(self, state: dict) -> dict:
         retriever = self.assistant.retriever(state.get("mode"))
         t = time.perf_counter()
-        info = retriever.analyze(state["question"])
-        hits = retriever.retrieve(state["question"], state["k"], state["filters"], info=info)
+        asked = written_form(state["question"])  # GDP, 啥, 涨了 searched as the documents write them
+        info = retriever.analyze(asked)
+        hits = retriever.retrieve(asked, state["k"], state["filters"], info=info)
         return {**state, "info": info, "hits": hits, "notices": [],
                 "t_retrieve": (time.perf_counter() - t) * 1000}
 
@@ -198,5 +200,5 @@ def make_extractive(assistant) -> ExtractiveAnswerer:
     return ExtractiveAnswerer(kb.idf, assistant.settings.refuse_threshold, periods,
                               embedder=assistant.embedder, semantic_weight=assistant.settings.semantic_weight,
                               tokenize=kb.tokenizer.tokenize, doc_freq=kb.doc_freq, section=kb.section,
-                              doc_text=kb.doc_text, outline=kb.outline, table=kb.table, sentence_vectors=kb.sentences,
+                              doc_text=kb.doc_text, outline=kb.outline, doc_chunks=kb.doc_chunks, sentence_vectors=kb.sentences,
                               confidence=load_confidence())

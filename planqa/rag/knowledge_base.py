@@ -498,16 +498,11 @@ class KnowledgeBase:
             return []
         return [c for c in self._text_chunks(doc_id) if c.headings[:len(path)] == tuple(path)][:limit]
 
-    def table(self, doc_id: str, caption: str) -> list[Chunk]:
-        """The rebuilt rows of a document's table with this caption, in document order (what the table lists)."""
-        return [c for c in self._doc_chunks(doc_id) if c.kind == "table_row" and c.row is not None
-                and c.row.table == caption]
-
     def _text_chunks(self, doc_id: str) -> list[Chunk]:
         """A document's text chunks in document order."""
-        return [c for c in self._doc_chunks(doc_id) if c.kind == "text"]
+        return [c for c in self.doc_chunks(doc_id) if c.kind == "text"]
 
-    def _doc_chunks(self, doc_id: str) -> list[Chunk]:
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
         """A document's chunks in document order (indexed once per knowledge base state)."""
         if self._by_doc is None:
             by_doc: dict[str, list[Chunk]] = {}

@@ -191,3 +191,36 @@ def test_a_condition_or_thing_the_provision_does_not_set_is_refused(unseen, ques
 def test_the_condition_the_provision_does_set_is_answered(unseen):
     answer = unseen[0].ask("江西数字经济企业年营业收入首次突破100亿元，能拿多少奖励？")
     assert not answer.refused and "500万元" in answer.text
+
+
+def test_what_a_table_lists_is_its_rows(unseen):
+    assistant = unseen[0]
+    answer = assistant.ask("澄岭镇规划表1列了哪些指标？")
+    names = ("地区生产总值", "茶叶综合产值", "每千名老年人拥有养老床位数", "森林覆盖率", "单位地区生产总值能耗降低")
+    at = [answer.text.find(n) for n in names]
+    assert -1 not in at and at == sorted(at)  # in the table's order
+    assert len(answer.citations) >= 15 and all(c.chunk.kind == "table_row" for c in answer.citations)
+    # another table than the one the question names is not listed
+    assert "专栏7" not in assistant.ask("桐湾街道十四五规划专栏6列了哪些民生项目？").text.split("列有")[0]
+
+
+def test_the_parts_of_the_document_named(unseen):
+    text = unseen[0].ask("宜春这份消费集聚区指导意见分为哪几部分？").text
+    at = [text.find(p) for p in ("总体要求", "重点任务", "政策措施", "组织保障")]
+    assert -1 not in at and at == sorted(at) and "打造中心城区核心商圈" not in text
+
+
+def test_a_documents_number_and_date_are_read_off_its_lines(unseen):
+    assistant = unseen[0]
+    answer = assistant.ask("北京公共数据专区管理办法的发文字号是什么？")
+    assert "京政办发〔2023〕18号" in answer.text and answer.citations[0].quote == "发文字号：京政办发〔2023〕18号"
+    assert "2023年4月20日" in assistant.ask("宜春消费集聚区指导意见是哪天印发的？").text
+    text = assistant.ask("万载县安全生产考评办法和宜春消费集聚区指导意见的文号各是什么？").text
+    assert "万府办字〔2023〕21号" in text and "宜府发〔2023〕9号" in text
+
+
+def test_a_sentence_announcing_items_is_answered_by_them(unseen):
+    text = unseen[0].ask("北京数据专区运营单位要具备什么条件？").text  # 应当具备下列条件： then （一）…
+    assert all(item in text for item in ("注册资本不低于5000万元", "近三年未发生重大数据安全事件"))
+    text = unseen[0].ask("榆宁县2021年重点抓的九个方面工作是什么？").text  # 重点抓好以下九个方面工作。
+    assert all(item in text for item in ("坚持项目带动", "坚持工业强县", "坚持绿色发展"))

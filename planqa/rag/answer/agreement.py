@@ -134,7 +134,7 @@ _FAMILY = {"元": "money", "%": "percent", "％": "percent", "个百分点": "pe
            "人": "people", "人次": "people", "名": "people", "倍": "ratio", "天": "time", "年": "time"}
 CLASSIFIERS = ("个百分点|人次|平方公里|平方米|平米|公顷|公里|千米|千克|元|人|名|户|家|个|项|所|条|张|座|处|台|辆|套|场|次|"
                "起|批|亩|米|吨|倍|天|%|％")
-_FIGURE = re.compile(rf"(\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[余多]?\s*(?:万|亿|千|百)?\s*[余多]?\s*({CLASSIFIERS})")
+_FIGURE = re.compile(rf"(\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[余多]?\s*(?:万亿|万|亿|千|百)?\s*[余多]?\s*({CLASSIFIERS})")
 _CLAUSES = re.compile(r"[^，,；;。！？!?]+")
 _RATIO = re.compile(r"\d+(?:\.\d+)?\s*[:：比]\s*\d+")
 SUBJECT_SHARE = 0.5

@@ -88,9 +88,6 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
     if best > 0 and best - 1 not in keep and not HAS_NUMBER.search(clauses[best - 1]) \
             and scores[best - 1] > 0 and len(clauses[best - 1]) <= 30:
         keep.add(best - 1)
-    # 退出办法，由市住房和城乡建设局另行制定: the clause after a topic that says who does it is its predicate
-    if best + 1 == len(clauses) - 1 and clauses[best + 1].lstrip().startswith("由"):
-        keep.add(best + 1)
     # a fragment alone ("特别是2020年以来") says nothing: widen to a readable statement
     while sum(len(clauses[i]) for i in keep) < MIN_ANSWER and len(keep) < len(clauses):
         lo, hi = min(keep), max(keep)
@@ -114,6 +111,9 @@ def key_clauses(sentence: str, weights: dict[str, float], prefer: str = "number"
         while last + 1 < len(clauses) and sum(len(clauses[i]) for i in keep) < 2 * SHORT_SENTENCE:
             last += 1
             keep.add(last)
+    # 退出办法，由市住房和城乡建设局另行制定: the clause after a topic that says who does it is its predicate
+    if last + 1 < len(clauses) and clauses[last + 1].lstrip().startswith("由"):
+        keep.add(last + 1)
     chosen = "".join(clauses[i] for i in sorted(keep)).strip().rstrip("，,；;：:")
     items = chosen.split("、")
     if prefer == "number" and len(items) > 2 and not respectively and \

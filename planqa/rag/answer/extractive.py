@@ -13,11 +13,11 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-from planqa.corpus.kinds import doc_kind
+from planqa.corpus.kinds import doc_kind, doc_number
 from planqa.corpus.metadata import has_time
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.answer.agreement import (AVERAGE, _LEVELS, _LOWER, _UPPER, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
+from planqa.rag.answer.agreement import (AVERAGE, CLASSIFIERS, _LEVELS, _LOWER, _UPPER, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years, word_share,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (_CHANGE_Q, Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
@@ -82,13 +82,19 @@ def _asked_of(question: str, places: tuple[str, ...]) -> str:
 
     >>> _asked_of("扩区后园区规划面积达到多少？", ()), _asked_of("澄岭镇2025年新增就业是多少？", ("澄岭镇",))
     ('扩区后园区规划面积', '新增就业')
+    >>> _asked_of("红安县去年一年接待了多少游客？", ("红安县",))
+    '接待游客'
     """
     at = re.search(r"多少|几|多大|多长|多久|多高|多远|百分之", question)
     text = question[:at.start()] if at else question
+    # the thing counted after the question word, when no unit stands between (接待了多少游客 → 接待游客)
+    tail = re.match(r"[\u4e00-\u9fff]{2,6}", question[at.end():]) if at else None
     for p in sorted(places, key=len, reverse=True):
         text = text.replace(p, " ")
-    text = re.sub(r"(?:19|20)\d\d年?", " ", text)
-    text = re.sub(r"(?:达到|要|是|为|有|约|大概|大约)+$", "", text.strip())
+    text = re.sub(r"(?:19|20)\d\d年?|(?:去|今|明|前|一|全|每)年", " ", text)
+    text = re.sub(r"(?:达到|要|是|为|有|约|大概|大约|了)+$", "", text.strip())
+    if tail and not re.match(rf"[万亿千百]|{CLASSIFIERS}", tail.group(0)) and text.strip():
+        text = re.sub(r"\s+", " ", text).strip() + tail.group(0)
     return max(re.findall(r"[\u4e00-\u9fff]+", text), key=len, default="")
 
 
@@ -121,7 +127,7 @@ class ExtractiveAnswerer:
     def __init__(self, idf, refuse_threshold: float = 0.35, periods: dict[str, str] | None = None,
                  embedder=None, semantic_weight: float = 0.3, semantic_top: int = 12,
                  tokenize=None, doc_freq=None, section=None, doc_text=None, outline=None, sentence_vectors=None,
-                 confidence=None, table=None):
+                 confidence=None, doc_chunks=None):
         self.idf = idf
         self.sentence_vectors = sentence_vectors  # candidates' vectors stored at ingest (``SentenceVectors``)
         self.tokenize = tokenize
@@ -136,7 +142,7 @@ class ExtractiveAnswerer:
         self.section = section  # (doc_id, heading path) → that section's chunks, to list its points
         self.doc_text = doc_text
         self.outline = outline  # doc_id → its heading paths, to find a section the question names
-        self.table = table  # (doc_id, caption) → that table's row chunks, to list what it lists
+        self.doc_chunks = doc_chunks  # doc_id → its chunks in order (a table's rows, the line of its 文号)
 
     def weights(self, question: str, info: QueryInfo, titles: tuple[str, ...] = ()) -> dict[str, float]:
         """Question bigrams weighted by rarity; a year asked about (到2035年) counts as a common word, and the
@@ -306,7 +312,7 @@ class ExtractiveAnswerer:
             dated = [u for u in dated if any(p in u.text for p in inner)]
         if qtype == "number" and info.places:  # a city's figure is not the one its bulletin gives of a county
             dated = [u for u in dated if u.row is not None or not others_figures(u.text, info.places + tuple(inner))]
-        reader = Reader(hits, self.section, self.doc_text, self.outline, self.table)
+        reader = Reader(hits, self.section, self.doc_text, self.outline, self.doc_chunks)
         named_section = 0.0  # 有哪些保障措施 is answered by the section so headed, whatever its sentences say
         if qtype in ("list", "summary"):
             named_section = best_section(reader.headings(info.docs, [hits[u.n - 1] for u in dated]), ask.weights,
@@ -327,7 +333,8 @@ class ExtractiveAnswerer:
         state.evidence, why = self.evidence(question, dated, info, ask, named_section, dropped)
         if self.confidence is not None:
             state.confidence = self.confidence.probability(state.evidence)
-            if self.confidence.refuses(state.confidence):
+            # a named document's 文号 or date is read off its lines, whatever words the question uses
+            if self.confidence.refuses(state.confidence) and not (info.docs and _asks_issue(question)):
                 worst = self.confidence.against(state.evidence, tuple(why))
                 state.reason = why.get(worst, _WEAK) + f"（置信度 {state.confidence:.2f}）"
         return state
@@ -336,6 +343,10 @@ class ExtractiveAnswerer:
                  reader: Reader) -> Draft:
         """The answer from one place's candidates, in the shape the question asks for."""
         weights, qtype = ask.weights, ask.qtype
+        if _asks_issue(question) and units:  # 发文字号是什么, 哪天印发的: the lines of the document that state them
+            stated = _issue_lines(question, hits[units[0].n - 1].chunk, reader)
+            if stated:
+                return stated
         if ask.term:
             defs = definitions(units, ask.term, hits)
             if defs:
@@ -405,7 +416,7 @@ class ExtractiveAnswerer:
                 if said:
                     return said
         if qtype == "fact" and units[0].row is None and is_intro(units[0].text) \
-                and len(re.sub(r"^第[一二三四五六七八九十百]+条\s*", "", units[0].text)) <= INTRO_ONLY:
+                and len(_ARTICLE_LEAD.sub("", units[0].text)) <= INTRO_ONLY:
             listed = intro_list(units[0], hits, reader)
             if listed:  # 应当提交下列材料： says nothing without the items that follow it
                 return listed
@@ -485,7 +496,8 @@ class ExtractiveAnswerer:
         for tok in nouns(text):
             if set(tok) <= _MEASURE_CHARS or (len(tok) == 2 and tok[1] in "里内中上下外间"):
                 continue  # 场次, 人数: how a figure is counted; 镇里, 区内: where — not things the documents lack
-            if any(k.startswith(tok) for k in asked_kinds) or self._miscut(tok, text):
+            if any(k.startswith(tok) for k in asked_kinds) or self._miscut(tok, text) \
+                    or _ASKS_NUMBER_OF_DOC.search(tok):  # a 文号 is written as one (宝政办发〔2024〕27号), not named
                 continue
             if all(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 out.append(tok)
@@ -726,6 +738,8 @@ class ExtractiveAnswerer:
                 continue
             if _redundant(u, chosen) or u.tense_fit < 0:
                 continue
+            if qtype == "number" and u.row is None and not UNIT_NUMBER.search(halfwidth(_ITEM_NUMBER.sub("", u.text))):
+                continue  # a second sentence to a figure question states a figure (not a note's 按现价计算)
             # a second unit must add something the first lacks: a question word it does not hold,
             # or, beside an indicator table row, prose that states a different figure
             if qtype == "number" and (u.row is None) != (best.row is None):
@@ -762,7 +776,7 @@ class ExtractiveAnswerer:
         for name, docs in _place_groups(info, hits):
             mine = [u for u in units if hits[u.n - 1].chunk.doc_id in docs and not (
                 ask.qtype in ("number", "compare") and u.row is None and others_figures(u.text, (name, *info.inner)))]
-            if not mine or mine[0].coverage < self.refuse_threshold:
+            if not mine or mine[0].coverage < self.refuse_threshold and not _asks_issue(question):
                 parts.append(f"{name}：文档中没有找到相关内容。")
                 continue
             draft = self._compose(question, ask, mine, hits, info, reader)
@@ -774,6 +788,11 @@ class ExtractiveAnswerer:
         return Draft("".join(parts), quotes, False, "", tuple(reader.extra))
 
 
+_ARTICLE_LEAD = re.compile(r"^(?:第[一二三四五六七八九十百]+[章节]\s*\S*\s+)?(?:第[一二三四五六七八九十百]+条)?\s*")
+_ASKS_NUMBER_OF_DOC = re.compile(r"文号|发文字号")
+_ISSUED = re.compile(r"印发|发布|签发|落款|发文")
+_ASKS_DATE = re.compile(r"日期|哪天|哪一天|什么时候|何时|时间|几月几[日号]")
+_DATE_LINE = re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日")  # a line that is only a date: the 落款 of a 公文
 _ASKS_RULE = re.compile(r"具体|标准|怎么规定|如何规定|办法是")  # the rule itself asked, not who makes it
 _COUNTED_THINGS = re.compile(r"(?<![第哪几])(?:[二三四五六七八九十两]|\d+)(?:个|项|条|类|大|点|种|件)")
 _TABLE_LABEL = re.compile(r"(?:表|专栏)\d+")
@@ -781,6 +800,40 @@ _DOC_PARTS = re.compile(r"几(?:个|大)?(?:部分|块|板块)")  # the parts of
 _SECTION_WORDS = ("目标", "思路", "原则", "定位", "要求")  # what a plan's sections are named after (发展目标)
 _NUMBERED_SLOGAN = re.compile(r"[二三四五六七八九十]大[\u4e00-\u9fff]{2}")
 _WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么|指什么|指的是什么")
+
+
+def _asks_issue(question: str) -> bool:
+    """The question asks a document's 文号 or the date it was issued (印发日期, 哪天发布的)."""
+    # 什么时候前要出台若干措施 asks a deadline the document sets, not when it was issued itself
+    return bool(_ASKS_NUMBER_OF_DOC.search(question) or _ISSUED.search(question) and _ASKS_DATE.search(question)
+                and not re.search(r"(?:什么时候|何时|哪天)(?:以)?前", question))
+
+
+def _issued_verb(question: str) -> str:
+    m = _ISSUED.search(question)
+    return m.group(0) if m and m.group(0) in ("印发", "发布", "签发") else "印发"
+
+
+def _issue_lines(question: str, chunk, reader: Reader) -> Draft | None:
+    """The document's 文号 (宝政办发〔2024〕27号) and its date line (2024年6月12日), those asked, each cited
+    at the line that states it; None when the document states none of them."""
+    number = date = None
+    for c in reader.all_chunks(chunk.doc_id):
+        for line in c.text.split("\n"):
+            if number is None and doc_number(line):
+                number = (doc_number(line), c, line.strip())
+            if date is None and _DATE_LINE.fullmatch(line.strip()):
+                date = (line.strip(), c, line.strip())
+    asked = [("文号为", number) if _ASKS_NUMBER_OF_DOC.search(question) else None,
+             (f"{_issued_verb(question)}日期为", date) if _ASKS_DATE.search(question) else None]
+    parts, quotes = [], {}
+    for label, found in filter(None, asked):
+        if found is not None:
+            n = reader.number(found[1])
+            parts.append(f"{label}{found[0]}[{n}]")
+            quotes[n] = found[2]
+    # the title is not repeated: its figures (2024年) are not the cited line's, and the citation names it
+    return Draft(f"{'，'.join(parts)}。", quotes, False, "") if parts else None
 
 
 def _table_list(question: str, units: list[Unit], hits: list[Hit], reader: Reader) -> Draft | None:

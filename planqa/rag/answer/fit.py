@@ -41,6 +41,7 @@ DEV_SETS = (("planqa/eval/data/questions.jsonl", None),
             ("tests/data/dev_docs/questions.jsonl", "tests/data/dev_docs"),
             ("tests/data/dev_docs2/questions.jsonl", "tests/data/dev_docs2"),
             ("tests/data/dev3/questions.jsonl", "tests/data/unseen"),
+            ("tests/data/dev_docs3/questions.jsonl", "tests/data/dev_docs3"),
             # the first two blind sets, once scored (their first figures are recorded in their READMEs)
             ("tests/data/blind/questions.jsonl", "tests/data/unseen"),
             ("tests/data/blind2/questions.jsonl", "tests/data/unseen"))

@@ -42,25 +42,29 @@ class Reader:
 
     ``section(doc_id, path)`` gives a section's text chunks in order,
     ``doc_text(doc_id)`` the document text (to tell paragraph starts) and
-    ``table(doc_id, caption)`` a table's row chunks; without them only the
-    retrieved chunks are read.
+    ``doc_chunks(doc_id)`` all its chunks (a table's rows, a line before any heading); without them only
+    the retrieved chunks are read.
     """
 
     def __init__(self, hits: list[Hit], section: Callable | None = None, doc_text: Callable | None = None,
-                 outline: Callable | None = None, table: Callable | None = None):
+                 outline: Callable | None = None, doc_chunks: Callable | None = None):
         self.hits = list(hits)
         self.extra: list[Hit] = []
         self._section = section
         self._doc_text = doc_text
         self._outline = outline
-        self._table = table
+        self._doc_chunks = doc_chunks
+
+    def all_chunks(self, doc_id: str) -> list[Chunk]:
+        """The document's chunks in order (those retrieved, without ``doc_chunks``)."""
+        if self._doc_chunks is not None:
+            return self._doc_chunks(doc_id)
+        return sorted((h.chunk for h in self.hits if h.chunk.doc_id == doc_id), key=lambda c: c.start)
 
     def rows(self, doc_id: str, caption: str) -> list[Chunk]:
         """The rows of the document's table with this caption, in order."""
-        if self._table is not None:
-            return self._table(doc_id, caption)
-        return sorted((h.chunk for h in self.hits if h.chunk.doc_id == doc_id and h.chunk.kind == "table_row"
-                       and h.chunk.row is not None and h.chunk.row.table == caption), key=lambda c: c.start)
+        return [c for c in self.all_chunks(doc_id) if c.kind == "table_row" and c.row is not None
+                and c.row.table == caption]
 
     def headings(self, docs: tuple[str, ...] = (), hits: list[Hit] = ()) -> list[tuple[str, tuple[str, ...]]]:
         """Section paths to look a question's topic up in: those of ``hits``, and every section of ``docs``
@@ -336,7 +340,7 @@ def table_items(doc_id: str, caption: str, reader: Reader, category: str = "") -
     parts, quotes = [], {}
     for c in rows:
         n = reader.number(c)
-        parts.append(f"{c.row.name}[{n}]")
+        parts.append(f"{re.sub(r'^其中[：:]', '', c.row.name)}[{n}]")  # 其中：稻谷 is listed as 稻谷
         quotes[n] = c.text
     return Draft(f"{caption}{'中' + category if category else ''}列有{'、'.join(parts)}。", quotes, False, "")
 
@@ -548,10 +552,10 @@ def _child_items(intro: Unit, c: Chunk, paras: list[Paragraph], reader: Reader) 
 
 
 def _leads(items: list[tuple[Paragraph, tuple[str, str]]], reader: Reader) -> Draft | None:
-    plain = [it for it in items if not re.search(r"[，,]", it[1][1])]
+    plain = [it for it in items if not re.search(r"[，,]", it[1][1]) or _ITEM_MARK.match(it[1][0].strip())]
     if len(plain) >= 3 and len(plain) >= 0.75 * len(items):
-        # title sentences are alike (加强政治建设。坚持依法行政。): a paragraph opening with a clause
-        # (各位代表，新的征程催人奋进) among them is the section's closing words, not an item
+        # title sentences are alike (加强政治建设。坚持依法行政。): an unnumbered paragraph opening with a
+        # clause (各位代表，新的征程催人奋进) among them is the section's closing words, not an item
         items = plain
     if len(items) < 2:
         return None
