@@ -30,7 +30,7 @@ from planqa.rag.answer.sections import (Reader, best_section, counted_headings, 
                                         intro_list, is_doc_title, is_intro, part_sections,
                                         section_list,
                                         section_summary, slogan_items, term_section, title_words)
-from planqa.rag.answer.shapes import defines, definitions, facet_answer, items_in, list_cue, summary
+from planqa.rag.answer.shapes import _ITEM_NUMBER, defines, definitions, facet_answer, items_in, list_cue, summary
 from planqa.rag.answer.units import Draft, Unit, candidates, cite, compose_unit, quotes_of, span_text
 from planqa.rag.facts import short_place
 from planqa.rag.query import _THIS_DOCUMENT, QueryInfo, place_aliases
@@ -38,7 +38,6 @@ from planqa.types import Hit, TableRow
 
 REFUSAL = "文档中没有找到相关内容。"
 _ASKS_FIGURE = re.compile(r"多少|几|百分之")
-_ITEM_NUMBER = re.compile(r"^\s*[（(]?\d{1,2}[.、．)）]\s*(?=\D)")
 _AMOUNT_CHARS = set("量数额值")  # 总量, 人数, 金额, 产值: the amount of a thing, not the thing
 _MEASURE_CHARS = set("个项家所条张座处台辆套场次起批户人名数量")
 _REVIEW_HEADING = re.compile(r"回顾|发展基础|成就|十三五|过去五年|工作总结")
@@ -247,7 +246,9 @@ class ExtractiveAnswerer:
                 # that name what the part asks about (not 固定资产投资 for 地区生产总值实际完成了多少)
                 kept = [t for t in re.findall(r"[^。；]+?\[\d+\][。；]?", more.text)
                         if normalize(re.sub(r"\[\d+\]", "", t)).rstrip("。；") not in said(draft)
-                        and len(subject) >= 2 and phrase_share(subject, t) >= SUBJECT_SHARE]
+                        and len(subject) >= 2 and phrase_share(subject, t) >= SUBJECT_SHARE
+                        # a figure, not a note's 按不变价格计算 under its item number
+                        and (question_type(part) != "number" or UNIT_NUMBER.search(halfwidth(_ITEM_NUMBER.sub("", t))))]
                 more = Draft("".join(kept), more.quotes, False, "", more.extra) if kept else Draft("", {}, True, "")
             figures = lambda d: set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[\d+\]", "", d.text)))
             # of a new sentence, only the clauses about what the part asks count (not 空气质量…85% beside PM2.5)
@@ -419,6 +420,13 @@ class ExtractiveAnswerer:
                 and len(_ARTICLE_LEAD.sub("", units[0].text)) <= INTRO_ONLY:
             listed = intro_list(units[0], hits, reader)
             if listed:  # 应当提交下列材料： says nothing without the items that follow it
+                return listed
+        if qtype == "number" and re.search(r"分别|各(?:是|为|有|多少)", question):
+            # A类到D类…分别是多少: the sentence announcing the standards (标准如下：) and its items
+            intro = next((u for u in units[:3] if u.row is None and is_intro(u.text)
+                          and u.coverage >= 0.9 * units[0].coverage), None)
+            listed = intro_list(intro, hits, reader) if intro is not None else None
+            if listed and UNIT_NUMBER.search(halfwidth(listed.text)):
                 return listed
         if ask.facets:
             several = facet_answer(units, ask.facets, weights, hits)

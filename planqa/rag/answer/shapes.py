@@ -68,6 +68,7 @@ def defines(sentence: str, term: str) -> bool:
     return rest.startswith(("：", ":", "是指", "指", "即", "是", "为", "，即"))
 
 
+_ITEM_NUMBER = re.compile(r"^\s*[（(]?\d{1,2}[.、．)）]\s*(?=\D)")  # 2．地区生产总值…: a note's number
 FACET_SHARE = 0.5  # how much of one asked thing a clause must name
 FACET_NEAR_SHARE = 0.3  # … when it stands next to the clause of the thing asked before it
 FACET_TOP = 12
@@ -96,8 +97,8 @@ def facet_answer(units: list[Unit], facets: list[Facet], weights: dict[str, floa
                 continue
             pieces = [compose_unit(u, "number", weights, hits)] if u.row is not None else _clauses(u.text)
             for i, piece in enumerate(pieces):
-                if not HAS_NUMBER.search(without_years(piece)):
-                    continue  # a year or a plan period (2023—2025年) is not the figure asked
+                if not HAS_NUMBER.search(without_years(_ITEM_NUMBER.sub("", piece))):
+                    continue  # a year, a plan period (2023—2025年) or an item's number (2．) is not the figure asked
                 said = row_years(u.row.cells) if u.row is not None else written_years(u.text)
                 if years and said and not said & set(years):
                     continue  # 到2025年降到32 does not say what 2020 stood at
