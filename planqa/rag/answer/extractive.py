@@ -248,7 +248,7 @@ class ExtractiveAnswerer:
                         if normalize(re.sub(r"\[\d+\]", "", t)).rstrip("。；") not in said(draft)
                         and len(subject) >= 2 and phrase_share(subject, t) >= SUBJECT_SHARE
                         # a figure, not a note's 按不变价格计算 under its item number
-                        and (question_type(part) != "number" or UNIT_NUMBER.search(halfwidth(_ITEM_NUMBER.sub("", t))))]
+                        and (question_type(part) != "number" or HAS_NUMBER.search(_ITEM_NUMBER.sub("", halfwidth(t))))]
                 more = Draft("".join(kept), more.quotes, False, "", more.extra) if kept else Draft("", {}, True, "")
             figures = lambda d: set(re.findall(r"\d+(?:\.\d+)?", re.sub(r"\[\d+\]", "", d.text)))
             # of a new sentence, only the clauses about what the part asks count (not 空气质量…85% beside PM2.5)
@@ -746,7 +746,7 @@ class ExtractiveAnswerer:
                 continue
             if _redundant(u, chosen) or u.tense_fit < 0:
                 continue
-            if qtype == "number" and u.row is None and not UNIT_NUMBER.search(halfwidth(_ITEM_NUMBER.sub("", u.text))):
+            if qtype == "number" and u.row is None and not HAS_NUMBER.search(_ITEM_NUMBER.sub("", halfwidth(u.text))):
                 continue  # a second sentence to a figure question states a figure (not a note's 按现价计算)
             # a second unit must add something the first lacks: a question word it does not hold,
             # or, beside an indicator table row, prose that states a different figure
@@ -859,7 +859,12 @@ def _table_list(question: str, units: list[Unit], hits: list[Hit], reader: Reade
     if label and not normalize(caption).startswith(label.group(0)):
         return None
     category = next((u.row.category for u in same if u.row.category and normalize(u.row.category) in q), "")
-    return table_items(doc_id, caption, reader, category)
+    # a cell value the question quotes (完成时限写“长期坚持”的) picks the rows that hold it, when not all do
+    rows = reader.rows(doc_id, caption)
+    values = {v for c in rows for _, v in c.row.cells if len(normalize(v)) >= 2 and not re.search(r"\d", v)
+              and normalize(v) in q}
+    having = max((v for v in values if not all(any(v == w for _, w in c.row.cells) for c in rows)), key=len, default="")
+    return table_items(doc_id, caption, reader, category, having)
 
 
 def _asks_part(question: str, part: str) -> bool:

@@ -324,17 +324,26 @@ def heading_items(parent: tuple[str, tuple[str, ...]], named: list[str], reader:
 _TOTALS = ("合计", "总计", "小计", "全部", "总量")
 
 
-def table_items(doc_id: str, caption: str, reader: Reader, category: str = "") -> Draft | None:
-    """What a table lists: the names of its rows (of one category, when one is asked), each cited at its row.
+def table_items(doc_id: str, caption: str, reader: Reader, category: str = "", having: str = "") -> Draft | None:
+    """What a table lists: the names of its rows (of one category, or with a cell value, when one is asked),
+    each cited at its row.
 
     >>> from planqa.types import TableRow
     >>> rows = [Chunk(f"c{i}", "d", "d.txt", "公报", (), "table_row", name, i * 10, i * 10 + 9, i + 1, i + 1,
     ...               row=TableRow("表1", name, "万吨", ())) for i, name in enumerate(("生铁", "粗钢"))]
     >>> table_items("d", "表1", Reader([Hit(c, 1.0, "dense") for c in rows])).text
     '表1列有生铁[1]、粗钢[2]。'
+    >>> tasks = [Chunk(f"t{i}", "d", "d.txt", "措施", (), "table_row", name, i * 10, i * 10 + 9, i + 1, i + 1,
+    ...                row=TableRow("任务分工表", name, "", (("完成时限", when),)))
+    ...          for i, (name, when) in enumerate((("企业上市奖励", "长期坚持"), ("融资担保降费", "2024年7月底前"),
+    ...                                            ("用地保障", "长期坚持")))]
+    >>> table_items("d", "任务分工表", Reader([Hit(c, 1.0, "dense") for c in tasks]), having="长期坚持").text
+    '任务分工表列有企业上市奖励[1]、用地保障[3]。'
     """
     rows = [c for c in reader.rows(doc_id, caption) if (not category or c.row.category == category)
             and normalize(c.row.name) not in _TOTALS]
+    if having:  # 完成时限写“长期坚持”的任务: the rows with that value in a cell
+        rows = [c for c in rows if any(normalize(having) in normalize(v) for _, v in c.row.cells)]
     if len(rows) < 2 or any(not re.search(r"[^\d.\s]", c.row.name) for c in rows):
         return None  # rows named by a number (序号) do not say what they are
     parts, quotes = [], {}
@@ -342,7 +351,8 @@ def table_items(doc_id: str, caption: str, reader: Reader, category: str = "") -
         n = reader.number(c)
         parts.append(f"{re.sub(r'^其中[：:]', '', c.row.name)}[{n}]")  # 其中：稻谷 is listed as 稻谷
         quotes[n] = c.text
-    return Draft(f"{caption}{'中' + category if category else ''}列有{'、'.join(parts)}。", quotes, False, "")
+    named = caption if re.search(r"表|专栏", caption) else "表中"  # a table with no caption goes by its heading
+    return Draft(f"{named}{'中' + category if category else ''}列有{'、'.join(parts)}。", quotes, False, "")
 
 
 def term_section(term: str, hits: list[Hit]) -> tuple[str, tuple[str, ...]] | None:
