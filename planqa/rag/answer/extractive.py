@@ -22,7 +22,7 @@ from planqa.rag.answer.agreement import (AVERAGE, CLASSIFIERS, _LEVELS, _LOWER, 
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (_CHANGE_Q, Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
                                        measure_word)
-from planqa.rag.answer.question import (_INDICATOR_WORD, LIST_HEADS, asked_count, asked_kind, content_bigrams, content_text, defined_term,
+from planqa.rag.answer.question import (_INDICATOR_WORD, DOC_PARTS, LIST_HEADS, asked_count, asked_kind, content_bigrams, content_text, defined_term,
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count, question_parts,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
@@ -377,10 +377,10 @@ class ExtractiveAnswerer:
             listed = slogan_items([slogan.group(0)], hits, reader) if slogan else None
             if listed:
                 return listed
-        if qtype == "list" and _DOC_PARTS.search(question) and units:
+        if qtype == "list" and DOC_PARTS.search(question) and units:
             # 工作要点分为哪几大块, 这份方案分几个部分: the document is what the question is about
             topic = [g for g in self.topic(question, info, hits)
-                     if not _DOC_PARTS.search("几" + g)]
+                     if not DOC_PARTS.search("几" + g)]
             found = doc_parts(reader.headings((hits[units[0].n - 1].chunk.doc_id,)), hits[units[0].n - 1].chunk.doc_id) \
                 if not topic else None
             listed = heading_items(*found, reader) if found else None
@@ -804,7 +804,6 @@ _DATE_LINE = re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日")  # a line that 
 _ASKS_RULE = re.compile(r"具体|标准|怎么规定|如何规定|办法是")  # the rule itself asked, not who makes it
 _COUNTED_THINGS = re.compile(r"(?<![第哪几])(?:[二三四五六七八九十两]|\d+)(?:个|项|条|类|大|点|种|件)")
 _TABLE_LABEL = re.compile(r"(?:表|专栏)\d+")
-_DOC_PARTS = re.compile(r"几(?:个|大)?(?:部分|块|板块)")  # the parts of a document, not of a topic
 _SECTION_WORDS = ("目标", "思路", "原则", "定位", "要求")  # what a plan's sections are named after (发展目标)
 _NUMBERED_SLOGAN = re.compile(r"[二三四五六七八九十]大[\u4e00-\u9fff]{2}")
 _WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么|指什么|指的是什么")

@@ -33,6 +33,7 @@ _SPOKEN = (("啥时候", "什么时候"), ("多会儿", "什么时候"), ("咋�
            ("哪儿", "哪里"), ("干啥", "做什么"),
            ("涨了", "增长了"), ("涨幅", "增幅"), ("降了", "下降了"),  # 涨了多少: the growth a document writes 增长
            ("GDP", "地区生产总值"), ("gdp", "地区生产总值"))  # statistics' own abbreviation of its indicator
+DOC_PARTS = re.compile(r"几(?:个|大)?(?:部分|块|板块)")  # the parts of a document (分为哪几大块), not of a topic
 _HEDGE = re.compile(r"大概|大约|大致|差不多|左右(?=[？?。]?$)")
 
 
@@ -71,7 +72,7 @@ def question_type(question: str) -> str:
         return "list"
     if re.search(r"几[个项类种条大块]", q) and re.search(r"(?:各|分别)(?:叫|是)(?:什么|哪)", q):
         return "list"  # 分了几个阶段，各叫什么
-    if re.search(r"几(?:个|大)?(?:部分|块|板块)", q):
+    if DOC_PARTS.search(q):
         return "list"  # 分几个部分: the parts say how many
     # asking words first: 规模化 or 数量 inside a name does not make 哪家企业 a number question
     if _NUMBER_Q.search(q):
