@@ -432,8 +432,7 @@ class ExtractiveAnswerer:
             several = facet_answer(units, ask.facets, weights, hits)
             if several:
                 return several
-        chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, ask.phrase,
-                              tuple(str(y) for y in ask.years))
+        chosen = self._choose(units, qtype, self.key_words(question, info), weights, hits, ask.phrase)
         text = "".join(cite(compose_unit(u, qtype, weights, hits), u.n) for u in chosen)
         return Draft(text, quotes_of(chosen, hits), False, "")
 
@@ -727,7 +726,7 @@ class ExtractiveAnswerer:
         return [w for w in question_words(question, info.places) if not common(w)]
 
     def _choose(self, units: list[Unit], qtype: str, words: list[str] = (), weights=None,
-                hits: list[Hit] = (), phrase: str = "", years: tuple[str, ...] = ()) -> list[Unit]:
+                hits: list[Hit] = (), phrase: str = "") -> list[Unit]:
         best = units[0]
         limit = {"when": 1, "who": 1}.get(qtype, 2)
         if qtype == "number" and best.row is not None and _row_has_figures(best.row) \
@@ -764,16 +763,6 @@ class ExtractiveAnswerer:
                 adds = any(w in normalize(u.text) and w not in held and w not in title for w in words)
             if adds:
                 chosen.append(u)
-        if len(chosen) > 1 and qtype == "fact":
-            # one of them names all the others do: it alone answers, and the sentence beside it is no evidence
-            # of more (a figure's second sentence stays: it may give the base year or the rate asked beside it)
-            def held(u: Unit) -> set[str]:
-                text = normalize(u.text)
-                return {w for w in (*words, *years) if w in text}
-            whole = set().union(*map(held, chosen))
-            alone = next((u for u in chosen if held(u) >= whole), None)
-            if alone is not None:
-                chosen = [alone]
         chosen.sort(key=lambda u: (u.n, u.index))
         return chosen
 
