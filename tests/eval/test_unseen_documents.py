@@ -224,3 +224,13 @@ def test_a_sentence_announcing_items_is_answered_by_them(unseen):
     assert all(item in text for item in ("注册资本不低于5000万元", "近三年未发生重大数据安全事件"))
     text = unseen[0].ask("榆宁县2021年重点抓的九个方面工作是什么？").text  # 重点抓好以下九个方面工作。
     assert all(item in text for item in ("坚持项目带动", "坚持工业强县", "坚持绿色发展"))
+
+
+def test_the_rows_a_table_lists_under_a_row(bundled_assistant, tmp_path):
+    """粮食 / 其中：稻谷 / 小麦 / 玉米 / 油料 …: the rows under 粮食 are those whose figures make up part of it."""
+    s = bundled_assistant.settings.with_overrides({"data_dir": str(tmp_path / "kb"), "corpus": "none"})
+    assistant = Assistant(s, embedder=bundled_assistant.embedder)
+    assistant.ingest([UNSEEN.parent / "dev_docs3" / "hongan_county_2024_statistical_bulletin.txt"])
+    answer = assistant.ask("红安县主要农产品产量表里，粮食下面“其中”列了哪几种？")
+    assert all(c in answer.text for c in ("稻谷", "小麦", "玉米")) and "油料" not in answer.text
+    assert len(answer.citations) == 3 and all(c.chunk.kind == "table_row" for c in answer.citations)

@@ -26,7 +26,7 @@ from planqa.rag.answer.question import (_INDICATOR_WORD, DOC_PARTS, LIST_HEADS, 
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count, question_parts,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
-from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, heading_title, table_items, doc_parts,
+from planqa.rag.answer.sections import (Reader, best_section, counted_headings, heading_items, heading_title, sub_rows, table_items, doc_parts,
                                         intro_list, is_doc_title, is_intro, part_sections,
                                         section_list,
                                         section_summary, slogan_items, term_section, title_words)
@@ -840,15 +840,20 @@ def _table_list(question: str, units: list[Unit], hits: list[Hit], reader: Reade
     same = [u for u in units[:5] if u.row is not None and u.row.table == caption
             and hits[u.n - 1].chunk.doc_id == doc_id]
     q = normalize(question)
-    if len(same) < 2 or _CHANGE_Q.search(q) or _UPPER.search(q) or _LOWER.search(q) \
-            or any(normalize(u.row.name) in q for u in same):
+    if len(same) < 2 or _CHANGE_Q.search(q) or _UPPER.search(q) or _LOWER.search(q):
+        return None
+    rows = reader.rows(doc_id, caption)
+    named = [c for c in rows if normalize(c.row.name) in q]
+    broken = [c for c in named if sub_rows(rows, c)]
+    if len(broken) == 1:  # 粮食下面“其中”列了哪几种
+        return table_items(doc_id, caption, reader, under=broken[0])
+    if any(normalize(u.row.name) in q for u in same):
         return None
     label = _TABLE_LABEL.search(q)  # 专栏6 asked: not 专栏7's rows
     if label and not normalize(caption).startswith(label.group(0)):
         return None
     category = next((u.row.category for u in same if u.row.category and normalize(u.row.category) in q), "")
     # a cell value the question quotes (完成时限写“长期坚持”的) picks the rows that hold it, when not all do
-    rows = reader.rows(doc_id, caption)
     values = {v for c in rows for _, v in c.row.cells if len(normalize(v)) >= 2 and not re.search(r"\d", v)
               and normalize(v) in q}
     having = max((v for v in values if not all(any(v == w for _, w in c.row.cells) for c in rows)), key=len, default="")

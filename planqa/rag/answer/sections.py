@@ -324,9 +324,46 @@ def heading_items(parent: tuple[str, tuple[str, ...]], named: list[str], reader:
 _TOTALS = ("合计", "总计", "小计", "全部", "总量")
 
 
-def table_items(doc_id: str, caption: str, reader: Reader, category: str = "", having: str = "") -> Draft | None:
-    """What a table lists: the names of its rows (of one category, or with a cell value, when one is asked),
-    each cited at its row.
+def _first_value(row) -> float | None:
+    for _, v in row.cells:
+        try:
+            return float(v.replace(",", ""))
+        except ValueError:
+            continue
+    return None
+
+
+def sub_rows(rows: list[Chunk], parent: Chunk) -> list[Chunk]:
+    """The rows a table lists under ``parent`` (粮食 / 其中：稻谷 / 小麦 / 玉米 / 油料): they open with 其中：
+    and go on while their first figures, parts of the parent's, sum to no more than it.
+
+    >>> from planqa.types import TableRow
+    >>> rows = [Chunk(f"c{i}", "d", "d.txt", "公报", (), "table_row", name, i, i, i, i,
+    ...               row=TableRow("表1", name, "万吨", (("产量", v),)))
+    ...         for i, (name, v) in enumerate((("粮食", "35.92"), ("其中：稻谷", "24.36"), ("小麦", "6.18"),
+    ...                                       ("玉米", "3.47"), ("油料", "8.47"), ("其中：花生", "7.86")))]
+    >>> [c.row.name for c in sub_rows(rows, rows[0])], [c.row.name for c in sub_rows(rows, rows[4])]
+    (['其中：稻谷', '小麦', '玉米'], ['其中：花生'])
+    """
+    at = next((i for i, c in enumerate(rows) if c.chunk_id == parent.chunk_id), None)
+    if at is None or at + 1 >= len(rows) or not re.match(r"其中[：:]", rows[at + 1].row.name):
+        return []
+    whole, out, total = _first_value(parent.row), [rows[at + 1]], _first_value(rows[at + 1].row)
+    if whole is None or total is None:
+        return out
+    for c in rows[at + 2:]:
+        value = _first_value(c.row)
+        if value is None or re.match(r"其中[：:]", c.row.name) or total + value > whole * 1.001:
+            break
+        out.append(c)
+        total += value
+    return out
+
+
+def table_items(doc_id: str, caption: str, reader: Reader, category: str = "", having: str = "",
+                under: Chunk | None = None) -> Draft | None:
+    """What a table lists: the names of its rows (of one category, with a cell value, or under a row, when
+    one is asked), each cited at its row.
 
     >>> from planqa.types import TableRow
     >>> rows = [Chunk(f"c{i}", "d", "d.txt", "公报", (), "table_row", name, i * 10, i * 10 + 9, i + 1, i + 1,
@@ -342,6 +379,13 @@ def table_items(doc_id: str, caption: str, reader: Reader, category: str = "", h
     """
     rows = [c for c in reader.rows(doc_id, caption) if (not category or c.row.category == category)
             and normalize(c.row.name) not in _TOTALS]
+    if under is not None:  # 粮食下面“其中”列了哪几种: the rows that break it down
+        rows = sub_rows(reader.rows(doc_id, caption), under)
+        if not rows:
+            return None
+        parts = [f"{re.sub(r'^其中[：:]', '', c.row.name)}[{reader.number(c)}]" for c in rows]
+        return Draft(f"{under.row.name}项下列有{'、'.join(parts)}。", {reader.number(c): c.text for c in rows},
+                     False, "")
     if having:  # 完成时限写“长期坚持”的任务: the rows with that value in a cell
         rows = [c for c in rows if any(normalize(having) in normalize(v) for _, v in c.row.cells)]
     if len(rows) < 2 or any(not re.search(r"[^\d.\s]", c.row.name) for c in rows):
