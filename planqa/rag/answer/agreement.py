@@ -131,9 +131,10 @@ def without_years(text: str) -> str:
 _FAMILY = {"元": "money", "%": "percent", "％": "percent", "个百分点": "percent", "成": "percent",
            "亩": "area", "公顷": "area", "平方米": "area", "平方公里": "area", "平米": "area",
            "公里": "length", "千米": "length", "米": "length", "吨": "weight", "千克": "weight",
-           "人": "people", "人次": "people", "名": "people", "倍": "ratio", "天": "time", "年": "time"}
-CLASSIFIERS = ("个百分点|人次|平方公里|平方米|平米|公顷|公里|千米|千克|元|人|名|户|家|个|项|所|条|张|座|处|台|辆|套|场|次|"
-               "起|批|亩|米|吨|倍|天|%|％")
+           "人": "people", "人次": "people", "名": "people", "倍": "ratio", "天": "time", "年": "time",
+           "日": "time", "个月": "time", "个工作日": "time", "工作日": "time", "小时": "time"}
+CLASSIFIERS = ("个百分点|个工作日|工作日|个月|小时|人次|平方公里|平方米|平米|公顷|公里|千米|千克|元|人|名|户|家|个|项|所|条|张|座|处|台|辆|套|场|次|"
+               "起|批|亩|米|吨|倍|天|日|%|％")
 _FIGURE = re.compile(rf"(\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[余多]?\s*(?:万亿|万|亿|千|百)?\s*[余多]?\s*({CLASSIFIERS})")
 _CLAUSES = re.compile(r"[^，,；;。！？!?]+")
 _RATIO = re.compile(r"\d+(?:\.\d+)?\s*[:：比]\s*\d+")

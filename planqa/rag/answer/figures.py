@@ -24,6 +24,8 @@ def asked_unit(question: str) -> str:
     ('money', 'count')
     >>> asked_unit("绿化覆盖率要达到多少？"), asked_unit("目标是多少？"), asked_unit("一共要花多少钱？")
     ('percent', '', 'money')
+    >>> asked_unit("创新券领到手后多久内得用掉？"), asked_unit("有效期多长？"), asked_unit("几个工作日内办结？")
+    ('time', 'time', 'time')
     """
     q = halfwidth(question)
     m = _ASKED_UNIT.search(q)
@@ -33,6 +35,8 @@ def asked_unit(question: str) -> str:
         return "percent"
     if re.search(r"多少钱|多少资金|多少经费", q):
         return "money"
+    if re.search(r"多久|多长时间|多长期限|期限?(?:有|是|为)?多长", q) and not re.search(r"一次|一回", q):
+        return "time"  # 有效期多长: a span of days, months, years (not 多久开一次, which 每季度 answers)
     return ""
 
 
@@ -44,11 +48,13 @@ def counted_noun(question: str) -> str:
 
     >>> counted_noun("塘沽街道辖区共有多少个社区？"), counted_noun("新增多少张日间照料床位？"), counted_noun("是多少？")
     ('社区', '日间照料床位', '')
-    >>> counted_noun("计划把多少个日间照料站升级为日间照料中心？")
-    '日间照料站'
+    >>> counted_noun("计划把多少个日间照料站升级为日间照料中心？"), counted_noun("多少个工作日内办结？")
+    ('日间照料站', '')
 
     """
     m = _COUNTED.search(halfwidth(question))
+    if m and family(re.match(rf"(?:多少|几)(?:万|亿|千|百)?({CLASSIFIERS})", m.group(0)).group(1)) == "time":
+        return ""  # 多少个工作日内办结, 几年内不得申报: a span of time, no thing counted
     # the noun phrase ends where a verb or a function word begins (日间照料站升级为… → 日间照料站)
     return re.split(r"[的了呢吗为向到在被把将和与及]|升级|改造|建成|实现|达到|完成|进行|纳入|覆盖|提升|增加|建设",
                     m.group(1))[0] if m else ""
