@@ -281,10 +281,10 @@ def _time_parser():
     return jionlp.parse_time
 
 
-def _organs(line: str) -> tuple[list[str], str] | None:
+def organs(line: str) -> tuple[list[str], str] | None:
     """The organs a signature or title-block line names (宜春市统计局　国家统计局宜春调查队) and what follows.
 
-    >>> _organs("万载县统计局　　2023年4月6日"), _organs("各区人民政府") is None
+    >>> organs("万载县统计局　　2023年4月6日"), organs("各区人民政府") is None
     ((['万载县统计局'], '2023年4月6日'), True)
     """
     words = line.replace("\u3000", " ").split()
@@ -310,11 +310,11 @@ def _issuer_date_number(lines: list[str]) -> tuple[str, str, str]:
         if lab:
             issuer = issuer or lab.group(2)
         if len(s) <= 60 and not re.search(r"[。；，、]", s):
-            organs = _organs(re.sub(r"关于.*$", "", s))
+            signed = organs(re.sub(r"关于.*$", "", s))
             speaker = _SPEAKER.match(_compact(s))
-            if organs:
-                issuer = issuer or "、".join(organs[0])
-                dates.append(read_date(organs[1]))
+            if signed:
+                issuer = issuer or "、".join(signed[0])
+                dates.append(read_date(signed[1]))
             elif speaker:  # 梅岭区人民政府区长 陈晓峰: the report is the government's
                 issuer = issuer or speaker.group(1) + "人民政府"
             dates.append(read_date(s))

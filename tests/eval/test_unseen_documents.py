@@ -217,6 +217,10 @@ def test_a_documents_number_and_date_are_read_off_its_lines(unseen):
     assert "2023年4月20日" in assistant.ask("宜春消费集聚区指导意见是哪天印发的？").text
     text = assistant.ask("万载县安全生产考评办法和宜春消费集聚区指导意见的文号各是什么？").text
     assert "万府办字〔2023〕21号" in text and "宜府发〔2023〕9号" in text
+    # who issued it: the organ lines of the signature, with the date on the same line (万载县统计局　　2023年4月6日)
+    answer = assistant.ask("万载县2022年统计公报是哪个单位发布的？什么时候发布的？")
+    assert "万载县统计局" in answer.text and "2023年4月6日" in answer.text and len(answer.citations) == 1
+    assert "宜春市统计局、国家统计局宜春调查队" in assistant.ask("宜春市2022年统计公报是哪些单位发布的？").text
 
 
 def test_a_sentence_announcing_items_is_answered_by_them(unseen):

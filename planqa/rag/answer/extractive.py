@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from planqa.corpus.kinds import doc_kind, doc_number
-from planqa.corpus.metadata import has_time
+from planqa.corpus.metadata import has_time, organs
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
 from planqa.rag.answer.agreement import (AVERAGE, CLASSIFIERS, _LEVELS, _LOWER, _UPPER, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
@@ -504,7 +504,8 @@ class ExtractiveAnswerer:
             if set(tok) <= _MEASURE_CHARS or (len(tok) == 2 and tok[1] in "里内中上下外间"):
                 continue  # 场次, 人数: how a figure is counted; 镇里, 区内: where — not things the documents lack
             if any(k.startswith(tok) for k in asked_kinds) or self._miscut(tok, text) \
-                    or _ASKS_NUMBER_OF_DOC.search(tok):  # a 文号 is written as one (宝政办发〔2024〕27号), not named
+                    or _ASKS_NUMBER_OF_DOC.search(tok) or _ISSUED.search(tok):
+                # a 文号 is written as one (宝政办发〔2024〕27号), a 落款 as its lines, not named
                 continue
             if all(self.doc_freq("#" + tok[i:i + 2]) == 0 for i in range(len(tok) - 1)):
                 out.append(tok)
@@ -789,6 +790,7 @@ _ARTICLE_LEAD = re.compile(r"^(?:第[一二三四五六七八九十百]+[章节]
 _ASKS_NUMBER_OF_DOC = re.compile(r"文号|发文字号")
 _ISSUED = re.compile(r"印发|发布|签发|落款|发文")
 _ASKS_DATE = re.compile(r"日期|哪天|哪一天|什么时候|何时|时间|几月几[日号]")
+_ASKS_ISSUER = re.compile(r"(?:哪个|哪些|哪几个|哪[两三]个|什么)(?:单位|部门|机关|机构)|谁|机关|单位是")
 _DATE_LINE = re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日")  # a line that is only a date: the 落款 of a 公文
 _ASKS_RULE = re.compile(r"具体|标准|怎么规定|如何规定|办法是")  # the rule itself asked, not who makes it
 _COUNTED_THINGS = re.compile(r"(?<![第哪几])(?:[二三四五六七八九十两]|\d+)(?:个|项|条|类|大|点|种|件)")
@@ -799,9 +801,11 @@ _WHAT_ARE = re.compile(r"是什么|是哪些|有哪些|包括哪些|包括什么
 
 
 def _asks_issue(question: str) -> bool:
-    """The question asks a document's 文号 or the date it was issued (印发日期, 哪天发布的)."""
+    """The question asks a document's 文号, the date it was issued (印发日期, 哪天发布的) or who issued it
+    (哪两个单位发布的, 发文机关是谁)."""
     # 什么时候前要出台若干措施 asks a deadline the document sets, not when it was issued itself
-    return bool(_ASKS_NUMBER_OF_DOC.search(question) or _ISSUED.search(question) and _ASKS_DATE.search(question)
+    return bool(_ASKS_NUMBER_OF_DOC.search(question) or _ISSUED.search(question)
+                and (_ASKS_DATE.search(question) or _ASKS_ISSUER.search(question))
                 and not re.search(r"(?:什么时候|何时|哪天)(?:以)?前", question))
 
 
@@ -813,21 +817,41 @@ def _issued_verb(question: str) -> str:
 def _issue_lines(question: str, chunk, reader: Reader) -> Draft | None:
     """The document's 文号 (宝政办发〔2024〕27号) and its date line (2024年6月12日), those asked, each cited
     at the line that states it; None when the document states none of them."""
-    number = date = None
+    number = date = issuer = None
     for c in reader.all_chunks(chunk.doc_id):
-        for line in c.text.split("\n"):
+        lines = [line.strip() for line in c.text.split("\n")]
+        for i, line in enumerate(lines):
             if number is None and doc_number(line):
-                number = (doc_number(line), c, line.strip())
-            if date is None and _DATE_LINE.fullmatch(line.strip()):
-                date = (line.strip(), c, line.strip())
+                number = (doc_number(line), c, line)
+            if date is None and _DATE_LINE.fullmatch(line):
+                date = (line, c, line)
+            # the organ lines of a title block or signature (孝南区统计局 / 国家统计局孝南调查队 / 2025年3月26日,
+            # 万载县统计局　　2023年4月6日), up to the date that may close them
+            block = []
+            for later in lines[i:]:
+                signed = organs(later)
+                if not signed or signed[1] and not _DATE_LINE.fullmatch(signed[1].strip()):
+                    break
+                block.append((later, signed[0]))
+                if signed[1]:
+                    date = date or (signed[1].strip(), c, later)
+                    break
+            if issuer is None and block:
+                issuer = ("、".join(o for _, found in block for o in found), c, "\n".join(b for b, _ in block))
     asked = [("文号为", number) if _ASKS_NUMBER_OF_DOC.search(question) else None,
+             ("发布单位为", issuer) if _ISSUED.search(question) and _ASKS_ISSUER.search(question) else None,
              (f"{_issued_verb(question)}日期为", date) if _ASKS_DATE.search(question) else None]
     parts, quotes = [], {}
     for label, found in filter(None, asked):
         if found is not None:
             n = reader.number(found[1])
             parts.append(f"{label}{found[0]}[{n}]")
-            quotes[n] = found[2]
+            if n in quotes and found[2] not in quotes[n]:  # two lines of one passage: the stretch holding both
+                text = found[1].text
+                first, last = sorted((quotes[n], found[2]), key=text.find)
+                quotes[n] = span_text(text, first, last)
+            else:
+                quotes[n] = quotes.get(n, found[2])
     # the title is not repeated: its figures (2024年) are not the cited line's, and the citation names it
     return Draft(f"{'，'.join(parts)}。", quotes, False, "") if parts else None
 
