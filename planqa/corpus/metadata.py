@@ -24,7 +24,8 @@ _NOTICE = re.compile(r"(关于印发|的通知|转发|通知$)")
 _PLACE_RE = re.compile(
     r"(?P<prov>[\u4e00-\u9fa5]{2,3}?(省|自治区))?(?P<city>[\u4e00-\u9fa5]{2,4}?市)?"
     r"(?P<district>[\u4e00-\u9fa5]{2,5}?(新区|区|县))?(?P<town>[\u4e00-\u9fa5]{1,5}?(街道|镇|乡))?")
-_NOT_TITLE = re.compile(r"^(附件\s*\d*|\d{4}年\d{1,2}月(\d{1,2}日)?.*|[〇零一二三四五六七八九]{4}年.*月|第?\d+页?)$")
+_NOT_TITLE = re.compile(r"^(附件\s*\d*|\d{4}年\d{1,2}月(\d{1,2}日)?.*|[〇零一二三四五六七八九]{4}年.*月|第?\d+页?|"
+                        r"[（(]此件[^）)]*[）)])$")  # 此件公开发布: a 公文's publication note, no part of a title
 _CONGRESS = re.compile(r"在([\u4e00-\u9fa5]{2,20}?(?:省|市|区|县|镇|乡|街道))第[一二三四五六七八九十百\d]+届人民代表大会")
 _SPEAKER = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:区|县|市|镇|乡))人民政府(?:区长|县长|市长|镇长|乡长|代区长|代县长)")
 
@@ -93,7 +94,10 @@ def read_place(text: str) -> tuple[str, str, tuple[Division, ...]]:
     (('嘉溪市梅岭区', '区'), ('', ''))
     >>> read_place("江苏省嘉溪市鹭洲区桐湾街道规划")[:2], read_place("宜春市消费集聚区建设方案")[:2]
     (('江苏省嘉溪市鹭洲区桐湾街道', '街道'), ('宜春市', '市'))
+    >>> read_place("中共晋城市委晋城市人民政府关于加快推进文旅康养产业高质量发展的实施意见")[:2]
+    ('晋城市', '市')
     """
+    text = re.sub(r"^中共", "", text)  # 中共晋城市委晋城市人民政府: a party committee is of the place it names
     chain = tuple(gazetteer().read_chain(text))
     known = "".join(d.name for d in chain)
     if not chain:
