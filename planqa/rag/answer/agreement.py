@@ -318,6 +318,44 @@ def other_measure(name: str, asked: str) -> bool:
         _MEASURE_WORDS.search(a) and any(x in a for x in ("增", "率", "比", "速")))
 
 
+_ABBREVIATED = (("规上", "规模以上"), ("限上", "限额以上"))  # statistics' abbreviations of an indicator's scope
+_GOES_ON = re.compile(r"增长|增加|下降|减少|提高|降低|比上年|同比|达到|达|为|是|实现|完成|占|突破|保持|约|按|较|超过|年均|累计|"
+                      r"分别|和|与|及")
+_NAME_END = re.compile(r"率|比重|比例|占比|密度|指数|总额|总值|人数|数量|面积|产量|收入|支出|规模")
+
+
+def names_other(phrase: str, text: str) -> bool:
+    """Wherever ``text`` names the indicator, it names it as part of another's name: per head of it
+    (人均地区生产总值), or as what a further measure is of (亿元地区生产总值生产安全事故死亡率,
+    占地区生产总值的比重). False where it does not name it at all.
+
+    >>> names_other("地区生产总值", "亿元地区生产总值生产安全事故死亡率为0.021人"), names_other("地区生产总值", "全年人均地区生产总值135720元")
+    (True, True)
+    >>> names_other("地区生产总值", "全年全市地区生产总值（GDP）3318.62亿元，比上年增长5.6%"), names_other("地区生产总值", "地区生产总值增长率")
+    (False, False)
+    >>> names_other("地区生产总值", "民营经济增加值126.7亿元，占地区生产总值的比重为58.0%")
+    True
+    >>> names_other("规上工业增加值增速", "高技术制造业增加值增长9.5%，占规模以上工业增加值的比重为8.7%")
+    True
+    """
+    p, t = re.sub(r"(?:增速|增长率|增幅|增长)$", "", normalize(phrase)), normalize(text)  # its growth: the same name
+    pattern = re.escape(p)
+    for short, full in _ABBREVIATED:  # 规上工业 is written 规模以上工业 too, and the other way round
+        pattern = pattern.replace(short, f"(?:{short}|{full})").replace(full, f"(?:{short}|{full})") \
+            if short in p or full in p else pattern
+    spots = [(m.start(), m.end()) for m in re.finditer(pattern, t)] if len(p) >= 2 else []
+    if not spots:
+        return False
+    for at, end in spots:
+        if t[max(0, at - 2):at] == "人均":
+            continue
+        run = re.match(r"(?:[（(][^）)]*[）)])?([\u4e00-\u9fff]*)", t[end:]).group(1)
+        end = _NAME_END.search(run)
+        if end is None or _GOES_ON.search(run[:end.start()]) or _GOES_ON.match(run):
+            return False  # the indicator itself: what follows states its figure
+    return True
+
+
 # ---- places and periods asked -----------------------------------------------------------
 def year_covered(year: int, hits: list[Hit], periods: dict[str, str]) -> bool:
     """A year is covered when a passage speaks of it (as a year, a range, a plan period like 十三五, 去年 in a

@@ -17,12 +17,12 @@ from planqa.corpus.kinds import doc_kind, doc_number
 from planqa.corpus.metadata import has_time, organs
 from planqa.corpus.text import cn_year_to_digits, halfwidth, norm_numbers, normalize
 from planqa.rag.answer.compose import HAS_NUMBER, UNIT_NUMBER
-from planqa.rag.answer.agreement import (AVERAGE, CLASSIFIERS, _LEVELS, _LOWER, _UPPER, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
+from planqa.rag.answer.agreement import (AVERAGE, names_other, CLASSIFIERS, _LEVELS, _LOWER, _UPPER, SUBJECT_SHARE, bound_conflict, stated_other, deferred, row_blank_for, figure_fits, missing_level, frame_years, inner_places, other_measure,
                                          other_period, others_figures, period_years, phrase_share, row_years, word_share,
                                          written_years, year_conflict, year_covered)
 from planqa.rag.answer.figures import (_CHANGE_Q, Facet, asked_unit, counted_noun, facets, figure_subject, implied_measure,
                                        measure_word)
-from planqa.rag.answer.question import (_INDICATOR_WORD, DOC_PARTS, LIST_HEADS, asked_count, asked_kind, content_bigrams, content_text, defined_term,
+from planqa.rag.answer.question import (_INDICATOR_END, _INDICATOR_WORD, DOC_PARTS, LIST_HEADS, asked_count, asked_kind, content_bigrams, content_text, defined_term,
                                         indicator_phrase, joined_bigrams, list_head, nouns, part_count, question_parts,
                                         question_tense, question_type, question_words, scene_bigrams, term_parts,
                                         topic_bigrams, written_form)
@@ -45,6 +45,7 @@ SECOND_COVERAGE, SECOND_SCORE = 0.6, 0.7  # how close a second sentence must com
 YEAR_WEIGHT = 1.0
 NAMED_FIGURE = 0.5
 ROW_FIT = 0.2
+OTHER_NAME = 0.5  # a sentence naming the asked indicator only inside another's name (人均地区生产总值)
 MEASURE_FIT = 0.3  # a figure in the asked unit (多少亿元 → 亿元) beside the asked subject
 JOINED_WEIGHT = 0.4  # a bigram across two words (重点|打造) counts for less than one inside a word
 TITLE_WEIGHT = 0.2  # a word of the question that names a document, once retrieval has found it (not fitted)
@@ -289,6 +290,9 @@ class ExtractiveAnswerer:
         ask = self.read(question, info, hits)
         qtype, phrase = ask.qtype, ask.phrase
         units = candidates(hits, info, chains=qtype == "list")
+        # the indicators asked by name: the question's, or each of several asked at once (地区生产总值和增速)
+        named = [phrase] if len(phrase) >= 3 else [f.text for f in ask.facets
+                                                   if len(f.text) >= 3 and _INDICATOR_END.search(f.text)]
         for u in units:
             self.score(u, ask, hits)
             # a figure asked for by name (绿化覆盖率) comes from a sentence or row that names it
@@ -299,6 +303,8 @@ class ExtractiveAnswerer:
                     u.score += ROW_FIT  # the indicator's own row gives its base and its target at once
             if ask.measure and not ask.facets and self.fits_measure(u, ask):
                 u.score += MEASURE_FIT
+            if qtype == "number" and u.row is None and any(names_other(name, u.text) for name in named):
+                u.score -= OTHER_NAME  # 人均地区生产总值, 亿元地区生产总值…死亡率: another indicator's figure
         units.sort(key=lambda u: -u.score)
         self._add_semantic(question, units)
         # a sentence about another year than the one asked (2021年目标 for 2022年) does not answer it

@@ -32,7 +32,8 @@ _FUTURE_Q = re.compile(r"目标|计划|将要|要求|力争|预期|打算|安排
 _SPOKEN = (("啥时候", "什么时候"), ("多会儿", "什么时候"), ("咋样", "怎么样"), ("咋", "怎么"), ("啥", "什么"),
            ("哪儿", "哪里"), ("干啥", "做什么"),
            ("涨了", "增长了"), ("涨幅", "增幅"), ("降了", "下降了"),  # 涨了多少: the growth a document writes 增长
-           ("GDP", "地区生产总值"), ("gdp", "地区生产总值"))  # statistics' own abbreviation of its indicator
+           # statistics' own abbreviations of its indicators
+           ("GDP", "地区生产总值"), ("gdp", "地区生产总值"), ("社零", "社会消费品零售总额"))
 DOC_PARTS = re.compile(r"几(?:个|大)?(?:部分|块|板块)")  # the parts of a document (分为哪几大块), not of a topic
 _HEDGE = re.compile(r"大概|大约|大致|差不多|左右(?=[？?。]?$)")
 
@@ -63,6 +64,8 @@ def question_type(question: str) -> str:
     ('list', 'fact')
     >>> question_type("公报表1里都列了什么工业产品？"), question_type("这份方案分几个部分？")
     ('list', 'list')
+    >>> question_type("规上工业增加值增速，三明市和平遥县谁更快？"), question_type("谁牵头负责？")
+    ('number', 'who')
     """
     q = question
     if re.search(r"什么时候|何时|哪一年|哪年|哪一?天|几月|日期|时间", q):
@@ -85,10 +88,14 @@ def question_type(question: str) -> str:
     # three things counted and asked what they are called (三条精品旅游线路叫什么): the things themselves
     if re.search(r"(?:[二三四五六七八九十两]|\d)[个条项家类种支座所批片]+[\u4e00-\u9fff]{0,10}(?:叫|是|指|有)什么", q):
         return "list"
+    measured = re.search(r"比例|比重|增速|增长率|[\u4e00-\u9fff]率(?:是|要|为|达到|控制|提高|保持|目标)|规模(?!化)|数量|金额|"
+                         r"总额|总值|面积|目标值|什么水平|什么程度", q)
+    # 增速谁更快: which place's figure is higher is asked by the figures
+    if measured and re.search(r"(?:谁|哪个|哪边|哪里)的?(?:更|最)[快慢高低多少大小]", q):
+        return "number"
     if re.search(r"谁|哪个|哪位|哪家|哪所|哪座|什么会议|由.*作", q):
         return "who"
-    if re.search(r"比例|比重|增速|增长率|[\u4e00-\u9fff]率(?:是|要|为|达到|控制|提高|保持|目标)|规模(?!化)|数量|金额|"
-                 r"总额|总值|面积|目标值|什么水平|什么程度", q):
+    if measured:
         return "number"
     if re.search(r"什么目标|目标是什么|哪些目标", q) and indicator_phrase(q):
         return "number"  # 森林覆盖率提出了什么目标 asks a figure
@@ -443,8 +450,12 @@ def indicator_phrase(question: str, places: tuple[str, ...] = ()) -> str:
     '社会消费品零售总额'
     >>> indicator_phrase("文化站一年至少要办多少场活动？"), indicator_phrase("项目数量和到位资金是多少？")
     ('', '')
+    >>> indicator_phrase("2024年规模以上工业增加值增速，三明市和平遥县谁更快？", ("三明市", "平遥县"))
+    '规模以上工业增加值增速'
+
     """
-    text = content_text(question, places)
+    # a 和 left alone between places taken out (三明市和平遥县) joins no two indicators
+    text = re.sub(r"(?<!\S)(?:和|与|及|以及|、)(?!\S)", " ", content_text(question, places))
     if re.search(r"[和与及、]|以及", text):
         return ""
     runs = []
