@@ -230,11 +230,51 @@ def test_a_sentence_announcing_items_is_answered_by_them(unseen):
     assert all(item in text for item in ("坚持项目带动", "坚持工业强县", "坚持绿色发展"))
 
 
-def test_the_rows_a_table_lists_under_a_row(bundled_assistant, tmp_path):
-    """粮食 / 其中：稻谷 / 小麦 / 玉米 / 油料 …: the rows under 粮食 are those whose figures make up part of it."""
-    s = bundled_assistant.settings.with_overrides({"data_dir": str(tmp_path / "kb"), "corpus": "none"})
+@pytest.fixture(scope="module")
+def more_kinds(tmp_path_factory, bundled_assistant):
+    """Documents of other kinds from the development sets: two 统计公报 with tables, a 实施意见 and a
+    政策措施 + 行动方案 file with 保障措施 sections, a 政府工作报告 with 民生实事 deadlines."""
+    s = bundled_assistant.settings.with_overrides(
+        {"data_dir": str(tmp_path_factory.mktemp("more-kinds-kb")), "corpus": "none"})
     assistant = Assistant(s, embedder=bundled_assistant.embedder)
-    assistant.ingest([UNSEEN.parent / "dev_docs3" / "hongan_county_2024_statistical_bulletin.txt"])
-    answer = assistant.ask("红安县主要农产品产量表里，粮食下面“其中”列了哪几种？")
+    data = UNSEEN.parent
+    assistant.ingest([data / "dev_docs3" / "hongan_county_2024_statistical_bulletin.txt"]
+                     + [data / "dev_docs4" / f for f in (
+                         "sanming_city_2024_statistical_bulletin.txt", "pingyao_county_2024_statistical_bulletin.txt",
+                         "jincheng_culture_tourism_health_implementation_opinions.txt",
+                         "wulong_district_culture_tourism_policy_and_plan.txt",
+                         "tongnan_district_2025_government_work_report.txt")])
+    return assistant
+
+
+def test_the_rows_a_table_lists_under_a_row(more_kinds):
+    """粮食 / 其中：稻谷 / 小麦 / 玉米 / 油料 …: the rows under 粮食 are those whose figures make up part of it."""
+    answer = more_kinds.ask("红安县主要农产品产量表里，粮食下面“其中”列了哪几种？")
     assert all(c in answer.text for c in ("稻谷", "小麦", "玉米")) and "油料" not in answer.text
     assert len(answer.citations) == 3 and all(c.chunk.kind == "table_row" for c in answer.citations)
+
+
+def test_the_items_a_list_question_picks(more_kinds):
+    # the rows of a table whose change is a fall
+    text = more_kinds.ask("平遥县主要农产品产量表里，哪几项比上年是减少的？").text
+    assert "油料" in text and "牛奶" in text and "粮食" not in text and "蔬菜" not in text
+    # the clauses of a sentence that state a fall, and the 民生实事 due by the deadline asked
+    text = more_kinds.ask("平遥县2024年规上工业主要产品里，哪些产品产量下降了？").text
+    assert "焦炭" in text and "发电量" in text and "原煤" not in text
+    text = more_kinds.ask("潼南区2025年的十件民生实事里，哪几件要求年底前完成？").text
+    assert "老旧小区" in text and "公共停车位" in text and "6月底前" not in text
+
+
+def test_the_section_named_by_the_kind_of_list_asked(more_kinds):
+    """三、保障措施 with （一）加强组织领导 …, not its subsection （三）强化要素保障 that also holds 保障."""
+    text = more_kinds.ask("晋城文旅康养实施意见的保障措施包括哪几个方面？").text
+    at = [text.find(t) for t in ("加强组织领导", "加大政策支持", "强化要素保障", "加强安全监管", "健全考核机制")]
+    assert -1 not in at and at == sorted(at)
+
+
+def test_an_indicator_named_inside_another_is_not_its_figure(more_kinds):
+    """人均地区生产总值, 亿元地区生产总值生产安全事故死亡率 are not the 地区生产总值 asked."""
+    text = more_kinds.ask("三明市和平遥县2024年的地区生产总值和增速分别是多少？").text
+    assert "3318.62亿元" in text and "218.46亿元" in text and "死亡率" not in text and "人均" not in text
+    text = more_kinds.ask("2024年规上工业增加值增速，三明市和平遥县谁更快？").text
+    assert "7.4%" in text and "3.9%" in text

@@ -348,7 +348,13 @@ class ExtractiveAnswerer:
 
     def _compose(self, question: str, ask: Ask, units: list[Unit], hits: list[Hit], info: QueryInfo,
                  reader: Reader) -> Draft:
-        """The answer from one place's candidates, in the shape the question asks for."""
+        """The answer from one place's candidates, in the shape the question asks for; of a list, the items
+        the question picks by what is said of them (哪几件要求年底前完成, 哪些产品产量下降了)."""
+        draft = self._composed(question, ask, units, hits, info, reader)
+        return selected_items(question, draft) if ask.qtype == "list" else draft
+
+    def _composed(self, question: str, ask: Ask, units: list[Unit], hits: list[Hit], info: QueryInfo,
+                  reader: Reader) -> Draft:
         weights, qtype = ask.weights, ask.qtype
         if _asks_issue(question) and units:  # 发文字号是什么, 哪天印发的: the lines of the document that state them
             stated = _issue_lines(question, hits[units[0].n - 1].chunk, reader)
@@ -392,8 +398,10 @@ class ExtractiveAnswerer:
             listed = heading_items(*found, reader) if found else None
             if listed:
                 return listed
-        if qtype == "list" and units and units[0].row is not None:
-            listed = _table_list(question, units, hits, reader)
+        # a question about a table (产量表里…) is answered from its rows, though a sentence outranks them
+        tabled = [u for u in units[:3] if u.row is not None] if "表" in question else units[:1]
+        if qtype == "list" and tabled and tabled[0].row is not None:
+            listed = _table_list(question, [tabled[0]] + [u for u in units if u is not tabled[0]], hits, reader)
             if listed:  # 表1里都列了哪些产品: the table's rows
                 return listed
         if qtype == "list":  # 哪六个行动, 一共分了哪几章: the sibling headings that are the things asked
@@ -862,6 +870,53 @@ def _issue_lines(question: str, chunk, reader: Reader) -> Draft | None:
     return Draft(f"{'，'.join(parts)}。", quotes, False, "") if parts else None
 
 
+# what a list question may pick its items by: a deadline (年底前, 6月底前, 三季度), or a fall or a rise
+_DEADLINE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末|中旬|上旬|下旬)?前|年底前|年内|"
+                       r"[一二三四1-4]季度|上半年|下半年|[\u4e00-\u9fff]{1,3}节前")
+_FALLS = re.compile(r"下降|减少|降低|负增长|减产")
+_FELL = re.compile(r"下降|减少|降低|负增长|减产|[-－]\d")
+_RISES = re.compile(r"增长|增加|提高|上升|增产")
+
+
+def item_filter(question: str):
+    """What a list question picks its items by, as a test of an item's text (None when it picks none):
+    a deadline it quotes, or a fall (哪些产品产量下降了) or a rise asked of the things listed.
+
+    >>> item_filter("哪几件要求年底前完成？")("新增停车位3000个，年底前完成"), item_filter("哪些产品产量下降了？")("焦炭产量142.7万吨，下降4.3%")
+    (True, True)
+    >>> item_filter("哪些产品产量下降了？")("原煤产量386.2万吨，增长1.8%"), item_filter("有哪些措施？") is None
+    (False, True)
+    """
+    q = halfwidth(question)
+    if not re.search(r"哪些|哪几|哪[一二三四五六七八九十两]", q):
+        return None
+    deadline = _DEADLINE.search(q)
+    if deadline:
+        return lambda text: deadline.group(0) in halfwidth(text)
+    if _FALLS.search(q):
+        return lambda text: bool(_FELL.search(halfwidth(text)))
+    if re.search(r"(?:增长|增加|提高|上升|增产)了?的?(?:是|有)?(?:哪|[？?]|$)|哪[些几][\u4e00-\u9fff]{0,8}(?:增长|增加|提高|上升|增产)", q):
+        return lambda text: bool(_RISES.search(text)) and not _FELL.search(halfwidth(text))
+    return None
+
+
+def selected_items(question: str, draft: Draft) -> Draft:
+    """Of a composed list (items each closed by its citation: 新建…6月底前完成[1]；改造…年底前完成[2]；…),
+    the items the question picks (哪几件要求年底前完成), when that is some but not all of them."""
+    test = item_filter(question)
+    if test is None or draft.refused:
+        return draft
+    items = re.findall(r"[^；;。]*?\[\d+\][；;。]?", draft.text)
+    if "".join(items) != draft.text:  # 表1列有粗钢[1]、钢材[2]: one sentence naming its items
+        items = [t for t in re.findall(r"[^、；;。]*?\[\d+\][、；;。]?", draft.text)]
+    keep = [t for t in items if test(re.sub(r"\[\d+\]", "", t))]
+    if len(items) < 3 or not keep or len(keep) == len(items):
+        return draft
+    cited = {int(n) for t in keep for n in re.findall(r"\[(\d+)\]", t)}
+    text = "".join(keep).rstrip("；;、") + ("" if keep[-1].endswith("。") else "。")
+    return Draft(text, {n: q for n, q in draft.quotes.items() if n in cited}, False, "", draft.extra)
+
+
 def _table_list(question: str, units: list[Unit], hits: list[Hit], reader: Reader) -> Draft | None:
     """What the table the best candidates stand in lists (表1里都列了哪些工业产品): its rows' names, those of a
     category the question names. Not for rows picked by their figures (哪些产品产量下降了, 超过10亿元的)."""
@@ -870,7 +925,8 @@ def _table_list(question: str, units: list[Unit], hits: list[Hit], reader: Reade
     same = [u for u in units[:5] if u.row is not None and u.row.table == caption
             and hits[u.n - 1].chunk.doc_id == doc_id]
     q = normalize(question)
-    if len(same) < 2 or _CHANGE_Q.search(q) or _UPPER.search(q) or _LOWER.search(q):
+    picked = item_filter(question)  # 哪几项比上年是减少的: the rows whose change is a fall
+    if len(same) < 2 or _CHANGE_Q.search(q) and picked is None or _UPPER.search(q) or _LOWER.search(q):
         return None
     rows = reader.rows(doc_id, caption)
     named = [c for c in rows if normalize(c.row.name) in q]
@@ -887,7 +943,7 @@ def _table_list(question: str, units: list[Unit], hits: list[Hit], reader: Reade
     values = {v for c in rows for _, v in c.row.cells if len(normalize(v)) >= 2 and not re.search(r"\d", v)
               and normalize(v) in q}
     having = max((v for v in values if not all(any(v == w for _, w in c.row.cells) for c in rows)), key=len, default="")
-    return table_items(doc_id, caption, reader, category, having)
+    return table_items(doc_id, caption, reader, category, having, picked=picked)
 
 
 def _asks_part(question: str, part: str) -> bool:

@@ -204,15 +204,18 @@ def best_section(paths: list[tuple[str, tuple[str, ...]]], weights: dict[str, fl
         if topic:
             weights = {g: w for g, w in weights.items() if g in topic}
         total = sum(weights.values()) or 1.0
-    best, best_cov = None, HEADING_MATCH - 1e-9
+    best, best_cov, best_named = None, HEADING_MATCH - 1e-9, False
     for doc_id, headings in paths:
         for depth in range(len(headings), 0, -1):  # deeper first: the narrowest section wins a tie
             heading = normalize(heading_title(headings[depth - 1]))
             if _TITLE_LIKE.search(heading) or len(heading) > 40 or is_doc_title(headings[depth - 1]):
                 continue  # the document's own title read as a heading is not a section of it
             cov = min(sum(w for g, w in weights.items() if g in heading) / total, 1.0)
-            if cov > best_cov:
-                best, best_cov = (doc_id, headings[:depth]), cov
+            # of two headings holding the topic (三、保障措施, （三）强化要素保障), the one that also names the
+            # kind of list asked (保障措施有哪几条) is the section asked
+            named = any(h in heading for h in heads)
+            if (cov, named) > (best_cov, best_named):
+                best, best_cov, best_named = (doc_id, headings[:depth]), cov, named
     parent = _shared_parent(paths, weights, total)
     if parent is not None and parent[1] >= best_cov:
         return parent
@@ -361,9 +364,9 @@ def sub_rows(rows: list[Chunk], parent: Chunk) -> list[Chunk]:
 
 
 def table_items(doc_id: str, caption: str, reader: Reader, category: str = "", having: str = "",
-                under: Chunk | None = None) -> Draft | None:
-    """What a table lists: the names of its rows (of one category, with a cell value, or under a row, when
-    one is asked), each cited at its row.
+                under: Chunk | None = None, picked=None) -> Draft | None:
+    """What a table lists: the names of its rows (of one category, with a cell value, under a row, or that
+    ``picked`` (a test of a row's text) keeps, when one is asked), each cited at its row.
 
     >>> from planqa.types import TableRow
     >>> rows = [Chunk(f"c{i}", "d", "d.txt", "公报", (), "table_row", name, i * 10, i * 10 + 9, i + 1, i + 1,
@@ -388,7 +391,9 @@ def table_items(doc_id: str, caption: str, reader: Reader, category: str = "", h
                      False, "")
     if having:  # 完成时限写“长期坚持”的任务: the rows with that value in a cell
         rows = [c for c in rows if any(normalize(having) in normalize(v) for _, v in c.row.cells)]
-    if len(rows) < 2 or any(not re.search(r"[^\d.\s]", c.row.name) for c in rows):
+    if picked is not None:  # 哪几项比上年是减少的: the rows the question picks by what they state
+        rows = [c for c in rows if picked(c.text)]
+    if len(rows) < (1 if picked is not None else 2) or any(not re.search(r"[^\d.\s]", c.row.name) for c in rows):
         return None  # rows named by a number (序号) do not say what they are
     parts, quotes = [], {}
     for c in rows:
