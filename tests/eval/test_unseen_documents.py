@@ -232,8 +232,8 @@ def test_a_sentence_announcing_items_is_answered_by_them(unseen):
 
 @pytest.fixture(scope="module")
 def more_kinds(tmp_path_factory, bundled_assistant):
-    """Documents of other kinds from the development sets: two 统计公报 with tables, a 实施意见 and a
-    政策措施 + 行动方案 file with 保障措施 sections, a 政府工作报告 with 民生实事 deadlines."""
+    """Documents of other kinds from the development sets: 统计公报 with tables, a 实施意见 and a
+    政策措施 + 行动方案 file with 保障措施 sections, a 政府工作报告 with 民生实事 deadlines, a 管理办法."""
     s = bundled_assistant.settings.with_overrides(
         {"data_dir": str(tmp_path_factory.mktemp("more-kinds-kb")), "corpus": "none"})
     assistant = Assistant(s, embedder=bundled_assistant.embedder)
@@ -243,7 +243,7 @@ def more_kinds(tmp_path_factory, bundled_assistant):
                          "sanming_city_2024_statistical_bulletin.txt", "pingyao_county_2024_statistical_bulletin.txt",
                          "jincheng_culture_tourism_health_implementation_opinions.txt",
                          "wulong_district_culture_tourism_policy_and_plan.txt",
-                         "tongnan_district_2025_government_work_report.txt")])
+                         "tongnan_district_2025_government_work_report.txt", "ningde_city_dog_management_measures.txt")])
     return assistant
 
 
@@ -278,3 +278,17 @@ def test_an_indicator_named_inside_another_is_not_its_figure(more_kinds):
     assert "3318.62亿元" in text and "218.46亿元" in text and "死亡率" not in text and "人均" not in text
     text = more_kinds.ask("2024年规上工业增加值增速，三明市和平遥县谁更快？").text
     assert "7.4%" in text and "3.9%" in text
+
+
+@pytest.mark.parametrize("question", [
+    "晋城对新评上国家4A级旅游景区的奖励是多少钱？",  # the 实施意见 rewards 5A级 景区 and 国家级 度假区 only
+    "宁德市重点管理区具体禁止饲养哪些犬种？",  # 禁止饲养的犬只品种…另行制定
+    "在宁德办理养犬登记要交多少登记费？",  # a fee is money; the 办法 sets none
+])
+def test_what_the_documents_leave_unsaid_is_refused(more_kinds, question):
+    assert more_kinds.ask(question).refused
+
+
+def test_the_kinds_the_documents_do_state_are_answered(more_kinds):
+    assert "烈性犬" in more_kinds.ask("宁德市重点管理区禁止饲养哪些犬？").text
+    assert "500万元" in more_kinds.ask("晋城对新评上国家5A级旅游景区奖多少钱？").text

@@ -488,7 +488,7 @@ def bound_conflict(question: str, text: str) -> str:
 
 # the administrative levels a measure names side by side (对新认定的国家级、省级示范基地): one asked that the
 # sentence's list leaves out is not given there
-_LEVELS = re.compile(r"国家级|自治区级|省级|市级|县级|区级|镇级|乡级|村级")
+_LEVELS = re.compile(r"国家级|自治区级|省级|市级|县级|区级|镇级|乡级|村级|[1-5][Aa]级|[一二三四五]星级")  # 4A级 景区, 五星级 饭店
 
 
 def missing_level(question: str, text: str) -> str:
@@ -504,11 +504,13 @@ def missing_level(question: str, text: str) -> str:
     '市级'
     >>> missing_level("市级平台奖多少？", "争创国家级平台")
     ''
+    >>> missing_level("新评上国家4A级旅游景区奖多少？", "对新评定为国家5A级旅游景区、国家级旅游度假区的，分别给予500万元、300万元")
+    '4A级'
     """
-    asked = set(_LEVELS.findall(question))
+    asked = {x.upper() for x in _LEVELS.findall(question)}
     # the levels the text sets side by side (国家级、省级) or one provision after another (属于国家级…的，
     # 给予20万元；属于自治区级…的，给予10万元)
-    named = set(_LEVELS.findall(normalize(text)))
+    named = {x.upper() for x in _LEVELS.findall(normalize(text))}
     if not asked or len(named) < 2 or asked & named:
         return ""
     return sorted(asked)[0]

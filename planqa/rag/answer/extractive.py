@@ -327,7 +327,7 @@ class ExtractiveAnswerer:
                                          list_heads(question))[1]
         state = Assessment(ask, dated, reader)
         state.reason = self.kb_refusal(dated, info, hits, ask, question)
-        levels = set(_LEVELS.findall(question))
+        levels = set(_LEVELS.findall(normalize(question)))
         if levels and not state.reason:  # 自治区级平台的奖励 is not the one 国家级 platforms get
             named = [u for u in dated if not set(_LEVELS.findall(normalize(u.text))) - levels
                      or set(_LEVELS.findall(normalize(u.text))) & levels]
@@ -671,6 +671,10 @@ class ExtractiveAnswerer:
         covering = max(units[:3], key=lambda u: u.coverage)
         # what is asked of the provision that leaves it to another text (具体标准, 怎么规定), not who sets it
         asks_rule = ask.qtype == "number" or ask.qtype in ("fact", "summary") and _ASKS_RULE.search(question)
+        if ask.qtype == "list" and "具体" in question and any(
+                deferred(u.text, ask.weights) and (len(ask.head) >= 2 and set(ask.head) <= set(u.text)
+                                                   or u.coverage >= units[0].coverage) for u in units[:3]):
+            return "文档说明具体规定另行制定，没有写出所问的内容"  # 具体禁止饲养哪些犬种: 犬只品种…另行制定
         if asks_rule and covering.row is None and deferred(covering.text, ask.weights):
             about = {g: w for g, w in ask.weights.items() if g in normalize(covering.text)}
             # another candidate answers only with a figure of the same thing (运营补贴, not 开通航线50条)

@@ -33,7 +33,7 @@ def asked_unit(question: str) -> str:
         return family(m.group(2))
     if re.search(r"多少|几", q) and _PERCENT_Q.search(q):
         return "percent"
-    if re.search(r"多少钱|多少资金|多少经费", q):
+    if re.search(r"多少钱|多少资金|多少经费|多少[\u4e00-\u9fff]{0,4}费(?!时|力)", q):  # 交多少登记费: a fee is money
         return "money"
     if re.search(r"多久|多长时间|多长期限|期限?(?:有|是|为)?多长", q) and not re.search(r"一次|一回", q):
         return "time"  # 有效期多长: a span of days, months, years (not 多久开一次, which 每季度 answers)
