@@ -29,6 +29,7 @@ FEATURES = (
     "named_share",  # a figure asked by name (商品销售总额): how much of the name the candidates hold
     "measure_fit",  # a figure asked in a unit or measure (多少亿元): some candidate states one
     "dropped",  # the share of candidates set aside as about another year, period or place
+    "foreign",  # the question names a thing no document of the corpus writes (none of its character pairs)
     # the same evidence as steps, where a little less changes the meaning: under the coverage an answer needs
     # (the ``refuse_threshold`` setting), the named indicator mostly missing
     "weak", "numeric_weak", "named_missing",
